@@ -1,0 +1,686 @@
+/**
+ * The calculation engine: a household's försörjningsstöd for one month, with every line
+ * explained. Pure functions over a compiled rule book; the arithmetic is written once and runs
+ * either with explanation (`calculate`) or as totals only (`calculateTotals`, for batches).
+ */
+import { ageOn, parseMonth } from './dates.ts';
+import type { Month } from './dates.ts';
+import { EMPTY_GUIDELINES, guidelineAt, snapshotGuidelines } from './guidelines.ts';
+import type { Guidelines, GuidelinesSource } from './guidelines.ts';
+import { EMPLOYMENT_INCOME, LIVSFORING_TYPES } from './input.ts';
+import type { CalculationInput, CostType, FieldProblem, Msg } from './input.ts';
+import { COST_LABELS, INCOME_LABELS, MONTHS_EN, MONTHS_SV } from './labels.ts';
+import { ceilDiv, formatEn as en, formatRate, formatSv as sv, kronorToOre, oreToKronor } from './money.ts';
+import { rulePeriodAt, valueAt } from './rulebook.ts';
+import type { LegalReference, ParameterValue, RuleBook, VerificationStatus } from './rulebook.ts';
+import type { RuleId } from './version.ts';
+
+export type Section = 'norm' | 'costs' | 'income' | 'result';
+
+/**
+ * capped: a cost above the municipality's guideline was limited to it.
+ * needsAssessment: no guideline applies; the amount applied for was accepted and a person must assess it.
+ * proRata: a part-time child's amount (days at home ÷ days in the month).
+ * share: a share of the shared costs of a household the applicant lives in without cohabiting.
+ * extended: shared costs for more than seven persons.
+ * roundedUp: the line divides an amount and was rounded up to a whole öre (the applicant's favour).
+ */
+export type Flag = 'capped' | 'needsAssessment' | 'proRata' | 'share' | 'extended' | 'roundedUp';
+
+export interface Line {
+  /** 1-based position in the calculation. */
+  readonly n: number;
+  readonly rule: RuleId;
+  readonly section: Section;
+  readonly person?: string;
+  /** The cost or income type the line is about. */
+  readonly item?: string;
+  /** Contribution to its section in öre (negative for income that is not counted). */
+  readonly amountOre: number;
+  /** The same in kronor. */
+  readonly amount: number;
+  /** The parameter values the line read, with their dates, status and source. */
+  readonly parameters: readonly ParameterValue[];
+  /** The input values the line read. */
+  readonly inputs: Readonly<Record<string, string | number | boolean>>;
+  /** The legal references of the rule in force for the month. */
+  readonly references: readonly LegalReference[];
+  readonly text: Msg;
+  readonly flags: readonly Flag[];
+}
+
+export interface Warning {
+  readonly code: 'needs-assessment' | 'parameters-not-verified' | 'rule-not-in-force';
+  /** The line it concerns, if any. */
+  readonly line?: number;
+  readonly text: Msg;
+}
+
+/** Totals in öre. */
+export interface Totals {
+  readonly norm: number;
+  readonly costs: number;
+  readonly income: number;
+  readonly amount: number;
+  readonly surplus: number;
+}
+
+export interface Receipt {
+  readonly format: 'tillit-receipt/1';
+  readonly engine: { readonly name: '@tillit/rules'; readonly version: string };
+  readonly rulebook: { readonly id: string; readonly version: string; readonly hash: string };
+  readonly input: CalculationInput;
+  /** The municipal guideline values the calculation read, so the receipt replays on its own. */
+  readonly guidelines: GuidelinesSource;
+  readonly lines: readonly Line[];
+  readonly totals: Totals;
+  /** The weakest verification status among the rule-book parameters used. */
+  readonly status: VerificationStatus;
+}
+
+export interface CalculationResult {
+  readonly month: string;
+  readonly municipality?: string;
+  /** Totals in kronor. */
+  readonly norm: number;
+  readonly costs: number;
+  readonly income: number;
+  readonly amount: number;
+  readonly surplus: number;
+  readonly status: VerificationStatus;
+  readonly lines: readonly Line[];
+  readonly warnings: readonly Warning[];
+  readonly receipt: Receipt;
+}
+
+export class CalculationError extends Error {
+  constructor(
+    readonly code: 'missing-parameters',
+    readonly problems: readonly (FieldProblem & { readonly text: Msg })[],
+  ) {
+    super(problems.map((p) => p.text.en).join(' '));
+    this.name = 'CalculationError';
+  }
+}
+
+export interface CalculateOptions {
+  /** The municipality's guidelines (open parameters); none means every guided cost is assessed by a person. */
+  readonly guidelines?: Guidelines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Month context: everything that depends only on the rule book and the month, memoized.
+
+interface MonthContext {
+  readonly m: Month;
+  readonly monthSv: string;
+  readonly monthEn: string;
+  readonly params: Map<string, ParameterValue | null>;
+  readonly refs: Map<RuleId, readonly LegalReference[] | null>;
+}
+
+const contexts = new WeakMap<RuleBook, Map<string, MonthContext>>();
+
+function monthContext(rb: RuleBook, month: string): MonthContext {
+  let byMonth = contexts.get(rb);
+  if (!byMonth) contexts.set(rb, (byMonth = new Map()));
+  let ctx = byMonth.get(month);
+  if (!ctx) {
+    const m = parseMonth(month);
+    ctx = {
+      m,
+      monthSv: `${MONTHS_SV[m.month - 1]} ${m.year}`,
+      monthEn: `${MONTHS_EN[m.month - 1]} ${m.year}`,
+      params: new Map(),
+      refs: new Map(),
+    };
+    byMonth.set(month, ctx);
+  }
+  return ctx;
+}
+
+const STATUS_RANK: Record<VerificationStatus, number> = { verified: 0, secondary: 1, derived: 2 };
+const NO_FLAGS: readonly Flag[] = [];
+const NO_PARAMS: readonly ParameterValue[] = [];
+
+/** Mutable state of one calculation. */
+interface Acc {
+  readonly rb: RuleBook;
+  readonly ctx: MonthContext;
+  readonly explain: boolean;
+  readonly lines: Line[];
+  readonly warnings: Warning[];
+  readonly missing: string[];
+  readonly usedGuidelines: ParameterValue[];
+  status: VerificationStatus;
+}
+
+function param(acc: Acc, id: string): ParameterValue | undefined {
+  const { ctx } = acc;
+  let v = ctx.params.get(id);
+  if (v === undefined) {
+    const def = acc.rb.parameters.get(id);
+    v = (def && valueAt(def.values, ctx.m.firstDay)) ?? null;
+    ctx.params.set(id, v);
+  }
+  if (v === null) {
+    if (!acc.missing.includes(id)) acc.missing.push(id);
+    return undefined;
+  }
+  if (STATUS_RANK[v.status] > STATUS_RANK[acc.status]) acc.status = v.status;
+  return v;
+}
+
+function refs(acc: Acc, rule: RuleId): readonly LegalReference[] | undefined {
+  const { ctx } = acc;
+  let r = ctx.refs.get(rule);
+  if (r === undefined) {
+    const def = acc.rb.rules.get(rule);
+    r = (def && rulePeriodAt(def, ctx.m.firstDay)?.references) ?? null;
+    ctx.refs.set(rule, r);
+  }
+  return r ?? undefined;
+}
+
+function push(
+  acc: Acc,
+  rule: RuleId,
+  section: Section,
+  amountOre: number,
+  parameters: readonly ParameterValue[],
+  inputs: Record<string, string | number | boolean>,
+  text: Msg,
+  flags: readonly Flag[] = NO_FLAGS,
+  person?: string,
+  item?: string,
+): number {
+  const n = acc.lines.length + 1;
+  const line: Line = {
+    n,
+    rule,
+    section,
+    ...(person !== undefined ? { person } : {}),
+    ...(item !== undefined ? { item } : {}),
+    amountOre,
+    amount: oreToKronor(amountOre),
+    parameters,
+    inputs,
+    references: refs(acc, rule) ?? [],
+    text,
+    flags,
+  };
+  acc.lines.push(line);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules.
+
+const CHILD_BANDS: readonly { max: number; band: string; sv: string; en: string; lunch: boolean }[] = [
+  { max: 0, band: '0', sv: '0 år', en: 'aged 0', lunch: true },
+  { max: 2, band: '1-2', sv: '1–2 år', en: 'aged 1–2', lunch: true },
+  { max: 3, band: '3', sv: '3 år', en: 'aged 3', lunch: true },
+  { max: 6, band: '4-6', sv: '4–6 år', en: 'aged 4–6', lunch: true },
+  { max: 10, band: '7-10', sv: '7–10 år', en: 'aged 7–10', lunch: false },
+  { max: 14, band: '11-14', sv: '11–14 år', en: 'aged 11–14', lunch: false },
+  { max: 18, band: '15-18', sv: '15–18 år', en: 'aged 15–18', lunch: false },
+  { max: 20, band: '19-20', sv: '19–20 år', en: 'aged 19–20', lunch: false },
+];
+
+function childBand(age: number) {
+  for (const b of CHILD_BANDS) if (age <= b.max) return b;
+  return CHILD_BANDS[CHILD_BANDS.length - 1]!;
+}
+
+function adultsNorm(acc: Acc, input: CalculationInput): number {
+  const couple = input.household.adults.length === 2;
+  const p = param(acc, couple ? 'riksnorm.personal.adult.couple' : 'riksnorm.personal.adult.single');
+  if (!p) return 0;
+  if (acc.explain) {
+    const ids = input.household.adults.map((a) => a.id).join(' + ');
+    push(
+      acc,
+      'norm.personal.adults',
+      'norm',
+      p.amount,
+      [p],
+      { adults: input.household.adults.length },
+      couple
+        ? {
+            sv: `Personliga kostnader för ett sammanboende par (${ids}) enligt riksnormen: ${sv(p.amount)}.`,
+            en: `Personal costs for a cohabiting couple (${ids}) under the national norm: ${en(p.amount)}.`,
+          }
+        : {
+            sv: `Personliga kostnader för en ensamstående vuxen (${ids}) enligt riksnormen: ${sv(p.amount)}.`,
+            en: `Personal costs for a single adult (${ids}) under the national norm: ${en(p.amount)}.`,
+          },
+      NO_FLAGS,
+      couple ? undefined : input.household.adults[0]!.id,
+    );
+  }
+  return p.amount;
+}
+
+function childrenNorm(acc: Acc, input: CalculationInput): number {
+  const { m } = acc.ctx;
+  let total = 0;
+  for (const c of input.household.children) {
+    const age = c.birthDate > m.firstDay ? 0 : ageOn(c.birthDate, m.firstDay);
+    const band = childBand(age);
+    const withoutLunch = band.lunch && !c.lunchAtHome;
+    const p = param(acc, `riksnorm.personal.child.${band.band}${withoutLunch ? '.withoutLunch' : ''}`);
+    if (!p) continue;
+    const days = c.daysAtHome ?? m.days;
+    const partTime = days < m.days;
+    const amount = partTime ? ceilDiv(p.amount * days, m.days) : p.amount;
+    total += amount;
+    if (acc.explain) {
+      const lunchSv = band.lunch ? (withoutLunch ? ', äter inte lunch hemma på vardagar' : ', äter lunch hemma på vardagar') : '';
+      const lunchEn = band.lunch ? (withoutLunch ? ', no weekday lunch at home' : ', weekday lunch at home') : '';
+      const rounded = partTime && p.amount * days !== amount * m.days;
+      push(
+        acc,
+        'norm.personal.children',
+        'norm',
+        amount,
+        [p],
+        { birthDate: c.birthDate, age, lunchAtHome: c.lunchAtHome, daysAtHome: days, daysInMonth: m.days },
+        partTime
+          ? {
+              sv: `Personliga kostnader för ${c.id} (${band.sv} den 1 ${acc.ctx.monthSv}${lunchSv}), som bor i hushållet ${days} av ${m.days} dagar: ${sv(p.amount)} × ${days}/${m.days} = ${sv(amount)}${rounded ? ' (avrundat uppåt till helt öre)' : ''}.`,
+              en: `Personal costs for ${c.id} (${band.en} on 1 ${acc.ctx.monthEn}${lunchEn}), living in the household ${days} of ${m.days} days: ${en(p.amount)} × ${days}/${m.days} = ${en(amount)}${rounded ? ' (rounded up to a whole öre)' : ''}.`,
+            }
+          : {
+              sv: `Personliga kostnader för ${c.id} (${band.sv} den 1 ${acc.ctx.monthSv}${lunchSv}) enligt riksnormen: ${sv(amount)}.`,
+              en: `Personal costs for ${c.id} (${band.en} on 1 ${acc.ctx.monthEn}${lunchEn}) under the national norm: ${en(amount)}.`,
+            },
+        partTime ? (rounded ? ['proRata', 'roundedUp'] : ['proRata']) : NO_FLAGS,
+        c.id,
+      );
+    }
+  }
+  return total;
+}
+
+/** Shared costs for a household of `size` persons (above seven: the 6→7 step per extra person). */
+function sharedFor(acc: Acc, size: number): { amount: number; params: ParameterValue[] } | undefined {
+  if (size <= 7) {
+    const p = param(acc, `riksnorm.shared.${size}`);
+    return p && { amount: p.amount, params: [p] };
+  }
+  const p6 = param(acc, 'riksnorm.shared.6');
+  const p7 = param(acc, 'riksnorm.shared.7');
+  if (!p6 || !p7) return undefined;
+  return { amount: p7.amount + (size - 7) * (p7.amount - p6.amount), params: [p6, p7] };
+}
+
+function sharedNorm(acc: Acc, input: CalculationInput): number {
+  const persons = input.household.adults.length + input.household.children.length;
+  const size = input.household.householdSize ?? persons;
+  const s = sharedFor(acc, size);
+  if (!s) return 0;
+  const extended = size > 7;
+  const step = extended ? s.params[1]!.amount - s.params[0]!.amount : 0;
+  const extSv = extended ? ` (${sv(s.params[1]!.amount)} för sju personer + ${size - 7} × ${sv(step)} för varje person utöver sju)` : '';
+  const extEn = extended ? ` (${en(s.params[1]!.amount)} for seven persons + ${size - 7} × ${en(step)} for each person beyond seven)` : '';
+  if (input.household.householdSize === undefined) {
+    if (acc.explain) {
+      push(
+        acc,
+        'norm.shared',
+        'norm',
+        s.amount,
+        s.params,
+        { persons: size },
+        {
+          sv: `Hushållsgemensamma kostnader för ett hushåll med ${size} ${size === 1 ? 'person' : 'personer'}${extSv}: ${sv(s.amount)}.`,
+          en: `Shared household costs for a household of ${size} ${size === 1 ? 'person' : 'persons'}${extEn}: ${en(s.amount)}.`,
+        },
+        extended ? ['extended'] : NO_FLAGS,
+      );
+    }
+    return s.amount;
+  }
+  const amount = ceilDiv(s.amount * persons, size);
+  if (acc.explain) {
+    const rounded = amount * size !== s.amount * persons;
+    const flags: Flag[] = ['share'];
+    if (extended) flags.push('extended');
+    if (rounded) flags.push('roundedUp');
+    push(
+      acc,
+      'norm.shared.nonCohabiting',
+      'norm',
+      amount,
+      s.params,
+      { persons, householdSize: size },
+      {
+        sv: `Du delar hushåll med andra utan att vara sambo. Hushållsgemensamma kostnader för hela hushållet med ${size} personer${extSv} är ${sv(s.amount)}; er andel är ${persons} av ${size}: ${sv(s.amount)} × ${persons}/${size} = ${sv(amount)}${rounded ? ' (avrundat uppåt till helt öre)' : ''}.`,
+        en: `You share a household with others without cohabiting. Shared costs for the whole household of ${size} persons${extEn} are ${en(s.amount)}; your share is ${persons} of ${size}: ${en(s.amount)} × ${persons}/${size} = ${en(amount)}${rounded ? ' (rounded up to a whole öre)' : ''}.`,
+      },
+      flags,
+    );
+  }
+  return amount;
+}
+
+function guidelineFor(acc: Acc, g: Guidelines, type: CostType, persons: number): ParameterValue | undefined {
+  const date = acc.ctx.m.firstDay;
+  const v =
+    guidelineAt(g, `guideline.${type}.max.${persons > 7 ? 7 : persons}`, date) ?? guidelineAt(g, `guideline.${type}.max`, date);
+  if (v && !acc.usedGuidelines.includes(v)) acc.usedGuidelines.push(v);
+  return v;
+}
+
+function costs(acc: Acc, input: CalculationInput, g: Guidelines): number {
+  if (input.costs.length === 0) return 0;
+  // Sum per type, in the order types first appear; a guideline applies to a type's total.
+  const sums = new Map<CostType, { ore: number; items: number }>();
+  for (const c of input.costs) {
+    const s = sums.get(c.type);
+    const ore = kronorToOre(c.amount)!;
+    if (s) {
+      s.ore += ore;
+      s.items++;
+    } else sums.set(c.type, { ore, items: 1 });
+  }
+  const persons = input.household.adults.length + input.household.children.length;
+  let total = 0;
+  for (const [type, { ore: applied, items }] of sums) {
+    const rule: RuleId = LIVSFORING_TYPES.has(type) ? 'costs.livsforingIOvrigt' : 'costs.reasonable';
+    const cap = guidelineFor(acc, g, type, persons);
+    const accepted = cap && applied > cap.amount ? cap.amount : applied;
+    total += accepted;
+    if (acc.explain) {
+      const label = COST_LABELS[type];
+      const inputs = { type, applied: applied / 100, items };
+      let n: number;
+      if (!cap) {
+        n = push(
+          acc,
+          rule,
+          'costs',
+          accepted,
+          NO_PARAMS,
+          inputs,
+          {
+            sv: `${label.sv}: ${sv(applied)} godtas som ansökt. Kommunen har ingen riktlinje för kostnaden, så en handläggare ska bedöma den.`,
+            en: `${label.en}: ${en(applied)} is accepted as applied for. The municipality has no guideline for this cost, so a caseworker must assess it.`,
+          },
+          ['needsAssessment'],
+          undefined,
+          type,
+        );
+        acc.warnings.push({
+          code: 'needs-assessment',
+          line: n,
+          text: {
+            sv: `${label.sv} saknar riktlinje och ska bedömas av en handläggare.`,
+            en: `${label.en} has no guideline and must be assessed by a caseworker.`,
+          },
+        });
+      } else if (accepted < applied) {
+        push(
+          acc,
+          rule,
+          'costs',
+          accepted,
+          [cap],
+          inputs,
+          {
+            sv: `${label.sv}: ${sv(applied)} söktes. Kommunens riktlinje är högst ${sv(cap.amount)}, så ${sv(accepted)} godtas.`,
+            en: `${label.en}: ${en(applied)} was applied for. The municipality's guideline is at most ${en(cap.amount)}, so ${en(accepted)} is accepted.`,
+          },
+          ['capped'],
+          undefined,
+          type,
+        );
+      } else {
+        push(
+          acc,
+          rule,
+          'costs',
+          accepted,
+          [cap],
+          inputs,
+          {
+            sv: `${label.sv}: ${sv(accepted)} godtas (kommunens riktlinje är högst ${sv(cap.amount)}).`,
+            en: `${label.en}: ${en(accepted)} is accepted (the municipality's guideline is at most ${en(cap.amount)}).`,
+          },
+          NO_FLAGS,
+          undefined,
+          type,
+        );
+      }
+    }
+  }
+  return total;
+}
+
+function incomes(acc: Acc, input: CalculationInput): number {
+  if (input.incomes.length === 0) return 0;
+  let total = 0;
+  const employment = new Map<string, number>();
+  for (const inc of input.incomes) {
+    const ore = kronorToOre(inc.amount)!;
+    total += ore;
+    if (inc.person !== undefined && EMPLOYMENT_INCOME.has(inc.type))
+      employment.set(inc.person, (employment.get(inc.person) ?? 0) + ore);
+    if (acc.explain) {
+      const label = INCOME_LABELS[inc.type];
+      const whose = inc.person !== undefined ? ` (${inc.person})` : '';
+      push(
+        acc,
+        'income.counted',
+        'income',
+        ore,
+        NO_PARAMS,
+        { type: inc.type, amount: inc.amount },
+        {
+          sv: `${label.sv}${whose}: ${sv(ore)} räknas som inkomst.`,
+          en: `${label.en}${whose}: ${en(ore)} counts as income.`,
+        },
+        NO_FLAGS,
+        inc.person,
+        inc.type,
+      );
+    }
+  }
+  if (employment.size === 0) return total;
+
+  // Jobbstimulans: a share of a qualifying adult's employment income is not counted.
+  for (const a of input.household.adults) {
+    const earned = employment.get(a.id);
+    if (!a.jobStimulus || earned === undefined || earned === 0) continue;
+    if (!refs(acc, 'income.jobbstimulans')) {
+      acc.warnings.push({
+        code: 'rule-not-in-force',
+        text: {
+          sv: `Jobbstimulans gäller inte ${acc.ctx.monthSv}; hela lönen för ${a.id} räknas.`,
+          en: `Jobbstimulans is not in force in ${acc.ctx.monthEn}; all of ${a.id}'s salary counts.`,
+        },
+      });
+      continue;
+    }
+    const rate = param(acc, 'jobbstimulans.rate');
+    if (!rate) continue;
+    const exempt = ceilDiv(earned * rate.amount, 10_000);
+    total -= exempt;
+    if (acc.explain) {
+      const rounded = exempt * 10_000 !== earned * rate.amount;
+      push(
+        acc,
+        'income.jobbstimulans',
+        'income',
+        -exempt,
+        [rate],
+        { person: a.id, employmentIncome: earned / 100, jobStimulus: true },
+        {
+          sv: `Jobbstimulans: ${formatRate(rate.amount, 'sv')} av ${a.id}s inkomst av anställning (${sv(earned)}) räknas inte, ${sv(exempt)}${rounded ? ' (avrundat uppåt till helt öre)' : ''}.`,
+          en: `Job stimulus (jobbstimulans): ${formatRate(rate.amount, 'en')} of ${a.id}'s employment income (${en(earned)}) is not counted, ${en(exempt)}${rounded ? ' (rounded up to a whole öre)' : ''}.`,
+        },
+        rounded ? ['roundedUp'] : NO_FLAGS,
+        a.id,
+        'salary',
+      );
+    }
+  }
+
+  // Children's and pupils' own earnings: not counted up to one prisbasbelopp per calendar year.
+  for (const c of input.household.children) {
+    const earned = employment.get(c.id);
+    if (earned === undefined || earned === 0) continue;
+    const pbb = param(acc, 'prisbasbelopp');
+    if (!pbb) continue;
+    const earlier = kronorToOre(c.earlierEarningsThisYear)!;
+    const room = pbb.amount > earlier ? pbb.amount - earlier : 0;
+    const exempt = earned < room ? earned : room;
+    total -= exempt;
+    if (acc.explain) {
+      push(
+        acc,
+        'income.childEarnings',
+        'income',
+        -exempt,
+        [pbb],
+        { person: c.id, employmentIncome: earned / 100, earlierEarningsThisYear: c.earlierEarningsThisYear },
+        exempt === earned
+          ? {
+              sv: `${c.id}s egen arbetsinkomst räknas inte upp till ett prisbasbelopp (${sv(pbb.amount)}) per år. Tidigare i år: ${sv(earlier)}. Hela månadens ${sv(earned)} räknas inte.`,
+              en: `${c.id}'s own earnings are not counted up to one price base amount (${en(pbb.amount)}) a year. Earlier this year: ${en(earlier)}. All of this month's ${en(earned)} is not counted.`,
+            }
+          : {
+              sv: `${c.id}s egen arbetsinkomst räknas inte upp till ett prisbasbelopp (${sv(pbb.amount)}) per år. Tidigare i år: ${sv(earlier)}, så ${sv(exempt)} av månadens ${sv(earned)} räknas inte och resten räknas.`,
+              en: `${c.id}'s own earnings are not counted up to one price base amount (${en(pbb.amount)}) a year. Earlier this year: ${en(earlier)}, so ${en(exempt)} of this month's ${en(earned)} is not counted and the rest counts.`,
+            },
+        NO_FLAGS,
+        c.id,
+        'salary',
+      );
+    }
+  }
+  return total;
+}
+
+function run(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: boolean): { acc: Acc; totals: Totals } {
+  const acc: Acc = {
+    rb,
+    ctx: monthContext(rb, input.month),
+    explain,
+    lines: [],
+    warnings: [],
+    missing: [],
+    usedGuidelines: [],
+    status: 'verified',
+  };
+  const norm = adultsNorm(acc, input) + childrenNorm(acc, input) + sharedNorm(acc, input);
+  const costTotal = costs(acc, input, g);
+  const income = incomes(acc, input);
+  for (const rule of ['norm.personal.adults', 'norm.shared', 'result.amount'] as const) {
+    if (!refs(acc, rule)) acc.missing.push(`rule:${rule}`);
+  }
+  if (acc.missing.length > 0) throw missingError(rb, acc);
+
+  const need = norm + costTotal;
+  const amount = need > income ? need - income : 0;
+  const surplus = income > need ? income - need : 0;
+  if (explain) {
+    push(
+      acc,
+      'result.amount',
+      'result',
+      amount,
+      NO_PARAMS,
+      { norm: norm / 100, costs: costTotal / 100, income: income / 100 },
+      surplus > 0
+        ? {
+            sv: `Behovet är ${sv(need)} (riksnorm ${sv(norm)} + kostnader ${sv(costTotal)}). Inkomsterna är ${sv(income)}, ${sv(surplus)} mer än behovet (normöverskott). Inget försörjningsstöd betalas för ${acc.ctx.monthSv}.`,
+            en: `The need is ${en(need)} (national norm ${en(norm)} + costs ${en(costTotal)}). Income is ${en(income)}, ${en(surplus)} more than the need (surplus). No försörjningsstöd is paid for ${acc.ctx.monthEn}.`,
+          }
+        : {
+            sv: `Behovet är ${sv(need)} (riksnorm ${sv(norm)} + kostnader ${sv(costTotal)}). Inkomsterna är ${sv(income)}. Försörjningsstöd för ${acc.ctx.monthSv}: ${sv(need)} − ${sv(income)} = ${sv(amount)}.`,
+            en: `The need is ${en(need)} (national norm ${en(norm)} + costs ${en(costTotal)}). Income is ${en(income)}. Försörjningsstöd for ${acc.ctx.monthEn}: ${en(need)} − ${en(income)} = ${en(amount)}.`,
+          },
+    );
+    if (acc.status !== 'verified') {
+      acc.warnings.push({
+        code: 'parameters-not-verified',
+        text:
+          acc.status === 'derived'
+            ? {
+                sv: `Några belopp för ${acc.ctx.monthSv} är framräknade och ännu inte kontrollerade mot den officiella författningen.`,
+                en: `Some amounts for ${acc.ctx.monthEn} are derived and not yet checked against the official statute.`,
+              }
+            : {
+                sv: `Några belopp för ${acc.ctx.monthSv} kommer från en sekundär källa och är ännu inte kontrollerade mot den officiella författningen.`,
+                en: `Some amounts for ${acc.ctx.monthEn} come from a secondary source and are not yet checked against the official statute.`,
+              },
+      });
+    }
+  }
+  return { acc, totals: { norm, costs: costTotal, income, amount, surplus } };
+}
+
+function describeAvailable(rb: RuleBook, id: string): string {
+  const def = rb.parameters.get(id);
+  if (!def || def.values.length === 0) return '';
+  return def.values.map((v) => (v.until ? `${v.from}–${v.until}` : `${v.from}–`)).join(', ');
+}
+
+function missingError(rb: RuleBook, acc: Acc): CalculationError {
+  const month = acc.ctx.m.iso;
+  const problems = acc.missing.map((id) => {
+    if (id.startsWith('rule:')) {
+      const rule = id.slice(5);
+      const text = {
+        sv: `Regeln ${rule} gäller inte ${acc.ctx.monthSv}.`,
+        en: `The rule ${rule} is not in force in ${acc.ctx.monthEn}.`,
+      };
+      return { pointer: '/month', field: 'month', code: 'missing-parameter', message: text.en, text };
+    }
+    const available = describeAvailable(rb, id);
+    const text = {
+      sv: `Regelboken har inget värde för ${id} i ${acc.ctx.monthSv}${available ? ` (värden finns för ${available})` : ''}. Ingen beräkning görs på gissade belopp.`,
+      en: `The rule book has no value for ${id} in ${acc.ctx.monthEn}${available ? ` (values exist for ${available})` : ''}. No calculation is made on guessed amounts.`,
+    };
+    return { pointer: '/month', field: 'month', code: 'missing-parameter', message: text.en, text, parameter: id, month };
+  });
+  return new CalculationError('missing-parameters', problems);
+}
+
+/**
+ * Calculates försörjningsstöd for a validated input with every line explained and a receipt.
+ * Throws CalculationError when the rule book lacks a value the household needs for the month.
+ */
+export function calculate(rb: RuleBook, input: CalculationInput, options: CalculateOptions = {}): CalculationResult {
+  const g = options.guidelines ?? EMPTY_GUIDELINES;
+  const { acc, totals } = run(rb, input, g, true);
+  const receipt: Receipt = {
+    format: 'tillit-receipt/1',
+    engine: { name: '@tillit/rules', version: rb.engineVersion },
+    rulebook: { id: rb.id, version: rb.version, hash: rb.hash },
+    input,
+    guidelines: acc.usedGuidelines.length > 0 ? snapshotGuidelines(g, acc.usedGuidelines) : [],
+    lines: acc.lines,
+    totals,
+    status: acc.status,
+  };
+  return {
+    month: input.month,
+    ...(input.municipality !== undefined ? { municipality: input.municipality } : {}),
+    norm: oreToKronor(totals.norm),
+    costs: oreToKronor(totals.costs),
+    income: oreToKronor(totals.income),
+    amount: oreToKronor(totals.amount),
+    surplus: oreToKronor(totals.surplus),
+    status: acc.status,
+    lines: acc.lines,
+    warnings: acc.warnings,
+    receipt,
+  };
+}
+
+/** The same arithmetic without explanation: totals in öre, for batches and simulations. */
+export function calculateTotals(rb: RuleBook, input: CalculationInput, options: CalculateOptions = {}): Totals {
+  return run(rb, input, options.guidelines ?? EMPTY_GUIDELINES, false).totals;
+}
