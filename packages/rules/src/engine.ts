@@ -275,7 +275,11 @@ function childrenNorm(acc: Acc, input: CalculationInput): number {
     const amount = partTime ? ceilDiv(p.amount * days, m.days) : p.amount;
     total += amount;
     if (acc.explain) {
-      const lunchSv = band.lunch ? (withoutLunch ? ', äter inte lunch hemma på vardagar' : ', äter lunch hemma på vardagar') : '';
+      const lunchSv = band.lunch
+        ? withoutLunch
+          ? ', äter inte lunch hemma på vardagar'
+          : ', äter lunch hemma på vardagar'
+        : '';
       const lunchEn = band.lunch ? (withoutLunch ? ', no weekday lunch at home' : ', weekday lunch at home') : '';
       const rounded = partTime && p.amount * days !== amount * m.days;
       push(
@@ -321,8 +325,12 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
   if (!s) return 0;
   const extended = size > 7;
   const step = extended ? s.params[1]!.amount - s.params[0]!.amount : 0;
-  const extSv = extended ? ` (${sv(s.params[1]!.amount)} för sju personer + ${size - 7} × ${sv(step)} för varje person utöver sju)` : '';
-  const extEn = extended ? ` (${en(s.params[1]!.amount)} for seven persons + ${size - 7} × ${en(step)} for each person beyond seven)` : '';
+  const extSv = extended
+    ? ` (${sv(s.params[1]!.amount)} för sju personer + ${size - 7} × ${sv(step)} för varje person utöver sju)`
+    : '';
+  const extEn = extended
+    ? ` (${en(s.params[1]!.amount)} for seven persons + ${size - 7} × ${en(step)} for each person beyond seven)`
+    : '';
   if (input.household.householdSize === undefined) {
     if (acc.explain) {
       push(
@@ -367,7 +375,8 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
 function guidelineFor(acc: Acc, g: Guidelines, type: CostType, persons: number): ParameterValue | undefined {
   const date = acc.ctx.m.firstDay;
   const v =
-    guidelineAt(g, `guideline.${type}.max.${persons > 7 ? 7 : persons}`, date) ?? guidelineAt(g, `guideline.${type}.max`, date);
+    guidelineAt(g, `guideline.${type}.max.${persons > 7 ? 7 : persons}`, date) ??
+    guidelineAt(g, `guideline.${type}.max`, date);
   if (v && !acc.usedGuidelines.includes(v)) acc.usedGuidelines.push(v);
   return v;
 }
@@ -621,10 +630,31 @@ function run(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: bool
   return { acc, totals: { norm, costs: costTotal, income, amount, surplus } };
 }
 
+/** The periods a parameter has values for, briefly: "2019, 2021, 2023–2026" or dates. */
 function describeAvailable(rb: RuleBook, id: string): string {
   const def = rb.parameters.get(id);
   if (!def || def.values.length === 0) return '';
-  return def.values.map((v) => (v.until ? `${v.from}–${v.until}` : `${v.from}–`)).join(', ');
+  const parts: string[] = [];
+  let runStart = -1;
+  let runEnd = -1;
+  const flush = () => {
+    if (runStart >= 0) parts.push(runStart === runEnd ? String(runStart) : `${runStart}–${runEnd}`);
+    runStart = runEnd = -1;
+  };
+  for (const v of def.values) {
+    const y = Number(v.from.slice(0, 4));
+    const wholeYear = v.from.endsWith('-01-01') && v.until === `${y}-12-31`;
+    if (!wholeYear) {
+      flush();
+      parts.push(v.until ? `${v.from}–${v.until}` : `${v.from}–`);
+    } else if (runStart >= 0 && y === runEnd + 1) runEnd = y;
+    else {
+      flush();
+      runStart = runEnd = y;
+    }
+  }
+  flush();
+  return parts.join(', ');
 }
 
 function missingError(rb: RuleBook, acc: Acc): CalculationError {
@@ -640,10 +670,18 @@ function missingError(rb: RuleBook, acc: Acc): CalculationError {
     }
     const available = describeAvailable(rb, id);
     const text = {
-      sv: `Regelboken har inget värde för ${id} i ${acc.ctx.monthSv}${available ? ` (värden finns för ${available})` : ''}. Ingen beräkning görs på gissade belopp.`,
-      en: `The rule book has no value for ${id} in ${acc.ctx.monthEn}${available ? ` (values exist for ${available})` : ''}. No calculation is made on guessed amounts.`,
+      sv: `Regelboken har inget värde för ${id} i ${acc.ctx.monthSv}${available ? ` (värden finns för ${available})` : ''}.`,
+      en: `The rule book has no value for ${id} in ${acc.ctx.monthEn}${available ? ` (values exist for ${available})` : ''}.`,
     };
-    return { pointer: '/month', field: 'month', code: 'missing-parameter', message: text.en, text, parameter: id, month };
+    return {
+      pointer: '/month',
+      field: 'month',
+      code: 'missing-parameter',
+      message: text.en,
+      text,
+      parameter: id,
+      month,
+    };
   });
   return new CalculationError('missing-parameters', problems);
 }

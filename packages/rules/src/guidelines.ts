@@ -26,7 +26,8 @@ export type GuidelinesSource = z.input<typeof guidelinesSourceSchema>;
 /** Validates a municipality's guideline blocks against the rule book's open parameters. */
 export function compileGuidelines(rulebook: RuleBook, source: unknown, name = 'guidelines'): Guidelines {
   const parsed = guidelinesSourceSchema.safeParse(source);
-  if (!parsed.success) throw new RuleBookError(parsed.error.issues.map((i) => `${name}: ${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new RuleBookError(parsed.error.issues.map((i) => `${name}: ${i.path.join('.')}: ${i.message}`));
   const decisions: Record<string, GuidelineDecision> = {};
   const blocks = parsed.data.map((b, index) => {
     const key = b.decision.act;

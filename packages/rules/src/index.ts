@@ -28,7 +28,16 @@ export {
   LIVSFORING_TYPES,
   EMPLOYMENT_INCOME,
 } from './input.ts';
-export type { CalculationInput, CalculationInputIn, CostType, FieldProblem, IncomeType, Lang, Msg, ParseResult } from './input.ts';
+export type {
+  CalculationInput,
+  CalculationInputIn,
+  CostType,
+  FieldProblem,
+  IncomeType,
+  Lang,
+  Msg,
+  ParseResult,
+} from './input.ts';
 export { calculate, calculateTotals, CalculationError } from './engine.ts';
 export type { CalculateOptions, CalculationResult, Flag, Line, Receipt, Section, Totals, Warning } from './engine.ts';
 export { replay } from './receipt.ts';

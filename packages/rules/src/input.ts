@@ -59,15 +59,17 @@ function custom(ctx: z.core.$RefinementCtx, path: PropertyKey[], msg: Msg, code 
   ctx.addIssue({ code: 'custom', path, message: msg.en, params: { msg, code } });
 }
 
-const kronor = z.number().refine((n) => Number.isFinite(n) && n >= 0 && n <= MAX_KRONOR && kronorToOre(n) !== undefined, {
-  params: {
-    code: 'amount',
-    msg: {
-      sv: `Ange ett belopp i kronor mellan 0 och ${MAX_KRONOR.toLocaleString('sv-SE')} med högst två decimaler.`,
-      en: `Give an amount in kronor between 0 and ${MAX_KRONOR.toLocaleString('en-GB')} with at most two decimals.`,
+const kronor = z
+  .number()
+  .refine((n) => Number.isFinite(n) && n >= 0 && n <= MAX_KRONOR && kronorToOre(n) !== undefined, {
+    params: {
+      code: 'amount',
+      msg: {
+        sv: `Ange ett belopp i kronor mellan 0 och ${MAX_KRONOR.toLocaleString('sv-SE')} med högst två decimaler.`,
+        en: `Give an amount in kronor between 0 and ${MAX_KRONOR.toLocaleString('en-GB')} with at most two decimals.`,
+      },
     },
-  },
-});
+  });
 
 const personId = z
   .string()
@@ -81,7 +83,9 @@ export const adultSchema = z
     jobStimulus: z
       .boolean()
       .default(false)
-      .meta({ description: 'The adult qualifies for jobbstimulans this month (six consecutive months of försörjningsstöd).' }),
+      .meta({
+        description: 'The adult qualifies for jobbstimulans this month (six consecutive months of försörjningsstöd).',
+      }),
   })
   .meta({ id: 'Adult' });
 
@@ -120,7 +124,13 @@ export const incomeSchema = z
 export const calculationInputSchema = z
   .strictObject({
     month: z.string().refine(isMonth, {
-      params: { code: 'month', msg: { sv: 'Ange en månad som ÅÅÅÅ-MM, till exempel 2026-03.', en: 'Give a month as YYYY-MM, for example 2026-03.' } },
+      params: {
+        code: 'month',
+        msg: {
+          sv: 'Ange en månad som ÅÅÅÅ-MM, till exempel 2026-03.',
+          en: 'Give a month as YYYY-MM, for example 2026-03.',
+        },
+      },
     }),
     municipality: z
       .string()
@@ -128,17 +138,16 @@ export const calculationInputSchema = z
       .optional()
       .meta({ description: 'The id of the municipality (tenant) whose guidelines apply.' }),
     household: z.strictObject({
-      adults: z.array(adultSchema).min(1).max(2).meta({ description: 'One adult, or two adults who are a cohabiting couple.' }),
+      adults: z
+        .array(adultSchema)
+        .min(1)
+        .max(2)
+        .meta({ description: 'One adult, or two adults who are a cohabiting couple.' }),
       children: z.array(childSchema).max(30).default([]),
-      householdSize: z
-        .int()
-        .min(2)
-        .max(30)
-        .optional()
-        .meta({
-          description:
-            'Only when a single adult shares a larger household without cohabiting: the number of persons in the whole household.',
-        }),
+      householdSize: z.int().min(2).max(30).optional().meta({
+        description:
+          'Only when a single adult shares a larger household without cohabiting: the number of persons in the whole household.',
+      }),
     }),
     costs: z.array(costSchema).max(100).default([]),
     incomes: z.array(incomeSchema).max(100).default([]),
@@ -149,64 +158,109 @@ export const calculationInputSchema = z
     const ids = new Set<string>();
     const dup = (id: string, path: PropertyKey[]) => {
       if (ids.has(id))
-        custom(ctx, path, { sv: `Id:t ${id} används för mer än en person.`, en: `The id ${id} is used for more than one person.` }, 'duplicate');
+        custom(
+          ctx,
+          path,
+          { sv: `Id:t ${id} används för mer än en person.`, en: `The id ${id} is used for more than one person.` },
+          'duplicate',
+        );
       ids.add(id);
     };
     input.household.adults.forEach((a, i) => {
       dup(a.id, ['household', 'adults', i, 'id']);
       if (a.birthDate > m.firstDay) {
-        custom(ctx, ['household', 'adults', i, 'birthDate'], {
-          sv: 'Födelsedatumet ligger efter månadens första dag.',
-          en: 'The birth date is after the first day of the month.',
-        }, 'date');
+        custom(
+          ctx,
+          ['household', 'adults', i, 'birthDate'],
+          {
+            sv: 'Födelsedatumet ligger efter månadens första dag.',
+            en: 'The birth date is after the first day of the month.',
+          },
+          'date',
+        );
       } else if (ageOn(a.birthDate, m.firstDay) < 18) {
-        custom(ctx, ['household', 'adults', i, 'birthDate'], {
-          sv: 'En vuxen ska vara minst 18 år den första dagen i månaden. Ange yngre personer som barn.',
-          en: 'An adult must be at least 18 on the first day of the month. Enter younger persons as children.',
-        }, 'age');
+        custom(
+          ctx,
+          ['household', 'adults', i, 'birthDate'],
+          {
+            sv: 'En vuxen ska vara minst 18 år den första dagen i månaden. Ange yngre personer som barn.',
+            en: 'An adult must be at least 18 on the first day of the month. Enter younger persons as children.',
+          },
+          'age',
+        );
       }
     });
     input.household.children.forEach((c, i) => {
       dup(c.id, ['household', 'children', i, 'id']);
       if (c.birthDate > m.lastDay) {
-        custom(ctx, ['household', 'children', i, 'birthDate'], {
-          sv: 'Barnet är fött efter månaden.',
-          en: 'The child is born after the month.',
-        }, 'date');
+        custom(
+          ctx,
+          ['household', 'children', i, 'birthDate'],
+          {
+            sv: 'Barnet är fött efter månaden.',
+            en: 'The child is born after the month.',
+          },
+          'date',
+        );
       } else if (c.birthDate <= m.firstDay && ageOn(c.birthDate, m.firstDay) > 20) {
-        custom(ctx, ['household', 'children', i, 'birthDate'], {
-          sv: 'Ett barn eller en skolungdom ska vara under 21 år den första dagen i månaden.',
-          en: 'A child or pupil must be under 21 on the first day of the month.',
-        }, 'age');
+        custom(
+          ctx,
+          ['household', 'children', i, 'birthDate'],
+          {
+            sv: 'Ett barn eller en skolungdom ska vara under 21 år den första dagen i månaden.',
+            en: 'A child or pupil must be under 21 on the first day of the month.',
+          },
+          'age',
+        );
       }
       if (c.daysAtHome !== undefined && c.daysAtHome > m.days) {
-        custom(ctx, ['household', 'children', i, 'daysAtHome'], {
-          sv: `Månaden har bara ${m.days} dagar.`,
-          en: `The month has only ${m.days} days.`,
-        }, 'days');
+        custom(
+          ctx,
+          ['household', 'children', i, 'daysAtHome'],
+          {
+            sv: `Månaden har bara ${m.days} dagar.`,
+            en: `The month has only ${m.days} days.`,
+          },
+          'days',
+        );
       }
     });
     const persons = input.household.adults.length + input.household.children.length;
     const size = input.household.householdSize;
     if (size !== undefined) {
       if (input.household.adults.length !== 1) {
-        custom(ctx, ['household', 'householdSize'], {
-          sv: 'Hushållets storlek anges bara när en ensam vuxen delar hushåll med andra utan att vara sambo.',
-          en: 'The household size is given only when a single adult shares a household with others without cohabiting.',
-        }, 'householdSize');
+        custom(
+          ctx,
+          ['household', 'householdSize'],
+          {
+            sv: 'Hushållets storlek anges bara när en ensam vuxen delar hushåll med andra utan att vara sambo.',
+            en: 'The household size is given only when a single adult shares a household with others without cohabiting.',
+          },
+          'householdSize',
+        );
       } else if (size <= persons) {
-        custom(ctx, ['household', 'householdSize'], {
-          sv: `Hushållets storlek ska vara större än de ${persons} personer som söker.`,
-          en: `The household size must be larger than the ${persons} persons applying.`,
-        }, 'householdSize');
+        custom(
+          ctx,
+          ['household', 'householdSize'],
+          {
+            sv: `Hushållets storlek ska vara större än de ${persons} personer som söker.`,
+            en: `The household size must be larger than the ${persons} persons applying.`,
+          },
+          'householdSize',
+        );
       }
     }
     input.incomes.forEach((inc, i) => {
       if (inc.person !== undefined && !ids.has(inc.person)) {
-        custom(ctx, ['incomes', i, 'person'], {
-          sv: `Personen ${inc.person} finns inte i hushållet.`,
-          en: `The person ${inc.person} is not in the household.`,
-        }, 'person');
+        custom(
+          ctx,
+          ['incomes', i, 'person'],
+          {
+            sv: `Personen ${inc.person} finns inte i hushållet.`,
+            en: `The person ${inc.person} is not in the household.`,
+          },
+          'person',
+        );
       }
     });
   })
@@ -244,10 +298,13 @@ function describe(issue: z.core.$ZodIssue, lang: Lang): { code: string; message:
   if (params?.msg) return { code: params.code ?? 'invalid', message: params.msg[lang] };
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return { code: 'required', message: sv ? 'Fältet måste fyllas i.' : 'This field is required.' };
+      if (issue.input === undefined)
+        return { code: 'required', message: sv ? 'Fältet måste fyllas i.' : 'This field is required.' };
       return {
         code: 'type',
-        message: sv ? `Fel typ av värde: ska vara ${typeSv(issue.expected)}.` : `Wrong kind of value: expected ${issue.expected}.`,
+        message: sv
+          ? `Fel typ av värde: ska vara ${typeSv(issue.expected)}.`
+          : `Wrong kind of value: expected ${issue.expected}.`,
       };
     case 'invalid_value':
       return {
@@ -271,11 +328,17 @@ function describe(issue: z.core.$ZodIssue, lang: Lang): { code: string; message:
     case 'too_small':
       if (issue.origin === 'array')
         return { code: 'too-few', message: sv ? `Ange minst ${issue.minimum}.` : `Give at least ${issue.minimum}.` };
-      return { code: 'too-small', message: sv ? `Värdet ska vara minst ${issue.minimum}.` : `The value must be at least ${issue.minimum}.` };
+      return {
+        code: 'too-small',
+        message: sv ? `Värdet ska vara minst ${issue.minimum}.` : `The value must be at least ${issue.minimum}.`,
+      };
     case 'too_big':
       if (issue.origin === 'array')
         return { code: 'too-many', message: sv ? `Ange högst ${issue.maximum}.` : `Give at most ${issue.maximum}.` };
-      return { code: 'too-big', message: sv ? `Värdet får vara högst ${issue.maximum}.` : `The value must be at most ${issue.maximum}.` };
+      return {
+        code: 'too-big',
+        message: sv ? `Värdet får vara högst ${issue.maximum}.` : `The value must be at most ${issue.maximum}.`,
+      };
     case 'not_multiple_of':
       return { code: 'integer', message: sv ? 'Ange ett heltal.' : 'Give a whole number.' };
     default:
@@ -315,8 +378,7 @@ export function toFieldProblems(issues: readonly z.core.$ZodIssue[], lang: Lang)
 }
 
 export type ParseResult =
-  | { readonly ok: true; readonly input: CalculationInput }
-  | { readonly ok: false; readonly problems: FieldProblem[] };
+  { readonly ok: true; readonly input: CalculationInput } | { readonly ok: false; readonly problems: FieldProblem[] };
 
 /** Validates unknown data as a calculation input; problems name each field, in `lang`. */
 export function parseCalculationInput(data: unknown, lang: Lang = 'sv'): ParseResult {

@@ -21,7 +21,13 @@ export type ReplayOutcome =
 
 function diff(a: unknown, b: unknown, path: string, out: string[]): void {
   if (out.length >= 20 || a === b) return;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  ) {
     out.push(path || '(root)');
     return;
   }
@@ -42,14 +48,21 @@ export function replay(receipt: Receipt, rulebook: RuleBook): ReplayOutcome {
   });
   if (receipt?.format !== 'tillit-receipt/1') return fail('invalid-receipt', 'not a tillit-receipt/1 receipt');
   if (receipt.engine?.version !== rulebook.engineVersion)
-    return fail('engine-changed', `the receipt was made by engine ${receipt.engine?.version}, this is ${rulebook.engineVersion}`);
+    return fail(
+      'engine-changed',
+      `the receipt was made by engine ${receipt.engine?.version}, this is ${rulebook.engineVersion}`,
+    );
   if (receipt.rulebook?.hash !== rulebook.hash)
     return fail(
       'rulebook-changed',
       `the receipt was made with rule book ${receipt.rulebook?.version} (${receipt.rulebook?.hash}); the one given is ${rulebook.version} (${rulebook.hash})`,
     );
   const parsed = parseCalculationInput(receipt.input, 'en');
-  if (!parsed.ok) return fail('invalid-receipt', `the receipt's input is invalid: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  if (!parsed.ok)
+    return fail(
+      'invalid-receipt',
+      `the receipt's input is invalid: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+    );
   let result: CalculationResult;
   try {
     const guidelines = compileGuidelines(rulebook, receipt.guidelines, 'receipt.guidelines');
@@ -63,6 +76,11 @@ export function replay(receipt: Receipt, rulebook: RuleBook): ReplayOutcome {
   const differences: string[] = [];
   diff(given, expected, '', differences);
   if (differences.length > 0)
-    return { ok: false, reason: 'mismatch', message: `the receipt differs from its recalculation at ${differences[0]}`, differences };
+    return {
+      ok: false,
+      reason: 'mismatch',
+      message: `the receipt differs from its recalculation at ${differences[0]}`,
+      differences,
+    };
   return { ok: true, result };
 }

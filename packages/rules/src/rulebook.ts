@@ -155,7 +155,10 @@ export class RuleBookError extends Error {
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(1);
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .slice(1);
 }
 
 function overlaps(a: { from: string; until: string | null }, b: { from: string; until: string | null }) {

@@ -123,7 +123,10 @@ describe('scenarios', () => {
             if (want.textEn !== undefined && !l.text.en.includes(want.textEn)) return false;
             return true;
           });
-          expect(i, `no line after #${from} matches ${JSON.stringify(want)}; lines: ${JSON.stringify(r.lines.map((l) => [l.rule, l.amount, l.person, l.item, l.flags, l.text.en]))}`).toBeGreaterThanOrEqual(0);
+          expect(
+            i,
+            `no line after #${from} matches ${JSON.stringify(want)}; lines: ${JSON.stringify(r.lines.map((l) => [l.rule, l.amount, l.person, l.item, l.flags, l.text.en]))}`,
+          ).toBeGreaterThanOrEqual(0);
           from = i + 1;
         }
       }

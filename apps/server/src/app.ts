@@ -1,0 +1,232 @@
+/**
+ * The HTTP application: Fastify with zod schemas, an OpenAPI 3.1 document generated from them,
+ * RFC 9457 problem details for every error, and structured logs that never contain payloads.
+ */
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import * as z from 'zod';
+import { calculationInputSchema, toFieldProblems } from '@tillit/rules';
+import type { RuleBook } from '@tillit/rules';
+import { calculateInput } from './calculation-service.ts';
+import type { Municipalities } from './municipalities.ts';
+import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
+import { PROBLEM_TYPES, negotiateLang, problem, problemSchema } from './problems.ts';
+import type { ProblemType } from './problems.ts';
+import { calculationResultSchema, rulebookResponseSchema } from './schemas.ts';
+import { rulebookToJson } from './rulebook-json.ts';
+
+export interface AppOptions {
+  readonly rulebook: RuleBook;
+  readonly municipalities: Municipalities;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Requests per minute and client address on public endpoints. */
+  readonly rateLimitPerMinute?: number;
+}
+
+/** A request that failed its zod schema; the error handler turns it into problem details. */
+class InputValidationError extends Error {
+  readonly statusCode = 400;
+  constructor(readonly issues: readonly z.core.$ZodIssue[]) {
+    super('invalid input');
+  }
+}
+
+const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1_048_576,
+    // Request logs carry method, route and status only: no bodies, no query strings.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler<z.ZodType>(({ schema }) => (data) => {
+    const r = schema.safeParse(data);
+    return r.success ? { value: r.data } : { error: new InputValidationError(r.error.issues) };
+  });
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError | InputValidationError, req, reply) => {
+    const lang = negotiateLang(req.headers['accept-language']);
+    if (err instanceof InputValidationError) {
+      const errors = toFieldProblems(err.issues, lang);
+      const n = errors.length;
+      return reply
+        .code(400)
+        .type(PROBLEM_JSON)
+        .send(
+          problem(
+            'invalid-input',
+            lang,
+            lang === 'sv' ? `${n} fält behöver rättas.` : `${n} ${n === 1 ? 'field needs' : 'fields need'} correcting.`,
+            errors,
+          ),
+        );
+    }
+    const status = err.statusCode ?? 500;
+    let type: ProblemType = 'internal';
+    if (status === 413) type = 'payload-too-large';
+    else if (status === 415) type = 'unsupported-media-type';
+    else if (status === 429) type = 'rate-limited';
+    else if (status === 404) type = 'not-found';
+    else if (status === 400) type = 'invalid-json';
+    if (type === 'internal') req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
+    const detail =
+      type === 'invalid-json'
+        ? lang === 'sv'
+          ? 'Kontrollera att förfrågan är korrekt JSON.'
+          : 'Check that the request body is well-formed JSON.'
+        : type === 'rate-limited'
+          ? lang === 'sv'
+            ? 'Vänta en stund och försök igen.'
+            : 'Wait a moment and try again.'
+          : undefined;
+    return reply
+      .code(PROBLEM_TYPES[type].status)
+      .type(PROBLEM_JSON)
+      .send(problem(type, lang, detail));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const lang = negotiateLang(req.headers['accept-language']);
+    return reply.code(404).type(PROBLEM_JSON).send(problem('not-found', lang));
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: ctx.statusCode, message: 'rate limited' }),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tillit API',
+        version: '1.0.0',
+        description:
+          'Tillit: ekonomiskt bistånd as open-source software. The calculation API computes försörjningsstöd for a ' +
+          'household and month from the public rule book, with every line explained and a receipt that replays. ' +
+          'Errors are RFC 9457 problem details in the language of Accept-Language (sv, en).',
+        license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
+      },
+      tags: [
+        { name: 'calculation', description: 'The rule book and calculations (public, no login).' },
+        { name: 'operations', description: 'Health and readiness.' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  const { rulebook, municipalities } = opts;
+  const rulebookJson = rulebookToJson(rulebook);
+  const limit = { max: opts.rateLimitPerMinute ?? 600, timeWindow: '1 minute' };
+  const problems = { 400: problemSchema, 422: problemSchema, 429: problemSchema };
+
+  app.post(
+    '/api/v1/calculations',
+    {
+      config: { rateLimit: limit },
+      schema: {
+        tags: ['calculation'],
+        summary: 'Calculate försörjningsstöd for a household and month',
+        description:
+          'Public, no login. Amounts in kronor with at most two decimals. The result explains every line with its ' +
+          'rule, parameters and legal reference, and carries a receipt that `tillit replay` reproduces exactly.',
+        body: calculationInputSchema,
+        response: { 200: calculationResultSchema, ...problems },
+      },
+    },
+    async (req, reply) => {
+      const lang = negotiateLang(req.headers['accept-language']);
+      const outcome = calculateInput(rulebook, municipalities, req.body, lang);
+      if (!outcome.ok) return reply.code(outcome.problem.status).type(PROBLEM_JSON).send(outcome.problem);
+      return outcome.result;
+    },
+  );
+
+  app.get(
+    '/api/v1/rulebook',
+    {
+      config: { rateLimit: limit },
+      schema: {
+        tags: ['calculation'],
+        summary: 'The rule book: every parameter with its values over time, and every rule with its legal references',
+        response: { 200: rulebookResponseSchema, 429: problemSchema },
+      },
+    },
+    async () => rulebookJson,
+  );
+
+  app.get(
+    '/api/v1/municipalities',
+    {
+      config: { rateLimit: limit },
+      schema: {
+        tags: ['calculation'],
+        summary: 'Municipalities whose guidelines the calculation can apply',
+        response: {
+          200: z.array(z.object({ id: z.string(), name: z.string(), code: z.string(), host: z.string().optional() })),
+        },
+      },
+    },
+    async () =>
+      [...municipalities.values()].map(({ id, name, code, host }) => ({ id, name, code, ...(host ? { host } : {}) })),
+  );
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the rule book is loaded',
+        response: {
+          200: z.object({ status: z.literal('ready'), rulebook: z.object({ version: z.string(), hash: z.string() }) }),
+        },
+      },
+    },
+    async () => ({ status: 'ready' as const, rulebook: { version: rulebook.version, hash: rulebook.hash } }),
+  );
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const html = 'text/html; charset=utf-8';
+  const pageLang = (q: unknown) => (q === 'en' ? 'en' : 'sv');
+  app.get('/', { schema: { hide: true } }, async (req, reply) =>
+    reply.type(html).send(renderLandingPage(rulebook, pageLang((req.query as { lang?: string }).lang))),
+  );
+  const rulebookPages = { sv: renderRulebookPage(rulebook, 'sv'), en: renderRulebookPage(rulebook, 'en') };
+  app.get('/sa-raknar-vi', { schema: { hide: true } }, async (req, reply) =>
+    reply.type(html).send(rulebookPages[pageLang((req.query as { lang?: string }).lang)]),
+  );
+  app.get('/problems/:type', { schema: { hide: true } }, async (req, reply) => {
+    const type = (req.params as { type: string }).type;
+    if (!(type in PROBLEM_TYPES)) return reply.code(404).type(PROBLEM_JSON).send(problem('not-found', 'sv'));
+    return reply.type(html).send(renderProblemTypePage(type as ProblemType));
+  });
+
+  return app;
+}

@@ -1,0 +1,22 @@
+/** Configuration from the environment, validated once at start. */
+import * as z from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RULEBOOK_DIR: z.string().optional(),
+  MUNICIPALITIES_FILE: z.string().optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+});
+export type Config = z.infer<typeof envSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = envSchema.safeParse(env);
+  if (!r.success) {
+    throw new Error(
+      `invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return r.data;
+}

@@ -1,0 +1,37 @@
+/** `npm start`: the server on http://localhost:3000 (PORT, HOST), with graceful shutdown. */
+import { loadRuleBook } from '@tillit/rules/node';
+import { buildApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { loadMunicipalities } from './municipalities.ts';
+
+const config = readConfig();
+const rulebook = loadRuleBook(config.RULEBOOK_DIR);
+const municipalities = loadMunicipalities(rulebook, config.MUNICIPALITIES_FILE);
+const app = await buildApp({
+  rulebook,
+  municipalities,
+  logger: { level: config.LOG_LEVEL },
+  rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+});
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down');
+  const timer = setTimeout(() => {
+    app.log.error('shutdown timed out');
+    process.exit(1);
+  }, 10_000);
+  timer.unref();
+  await app.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ port: config.PORT, host: config.HOST });
+app.log.info(
+  { rulebook: rulebook.version, hash: rulebook.hash.slice(0, 12), municipalities: municipalities.size },
+  `Tillit is ready: http://localhost:${config.PORT}/`,
+);
