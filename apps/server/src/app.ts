@@ -47,10 +47,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler<z.ZodType>(({ schema }) => (data) => {
-    const r = schema.safeParse(data);
+    const r = schema.safeParse(data, { reportInput: true });
     return r.success ? { value: r.data } : { error: new InputValidationError(r.error.issues) };
   });
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The API speaks JSON only: other media types get 415 problem details.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(

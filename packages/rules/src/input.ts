@@ -382,6 +382,7 @@ export type ParseResult =
 
 /** Validates unknown data as a calculation input; problems name each field, in `lang`. */
 export function parseCalculationInput(data: unknown, lang: Lang = 'sv'): ParseResult {
-  const r = calculationInputSchema.safeParse(data);
+  // reportInput lets a problem tell a missing field from a wrong type; inputs are never logged.
+  const r = calculationInputSchema.safeParse(data, { reportInput: true });
   return r.success ? { ok: true, input: r.data } : { ok: false, problems: toFieldProblems(r.error.issues, lang) };
 }

@@ -1,0 +1,20 @@
+/** Starts the real server on a free loopback port for integration tests (no mocks, real HTTP). */
+import type { FastifyInstance } from 'fastify';
+import { loadRuleBook } from '@tillit/rules/node';
+import { buildApp } from '../src/app.ts';
+import { loadMunicipalities } from '../src/municipalities.ts';
+
+export interface Running {
+  readonly app: FastifyInstance;
+  readonly url: string;
+}
+
+export async function startServer(options: { rateLimitPerMinute?: number } = {}): Promise<Running> {
+  const rulebook = loadRuleBook();
+  const municipalities = loadMunicipalities(rulebook);
+  const app = await buildApp({ rulebook, municipalities, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  return { app, url: `http://127.0.0.1:${address.port}` };
+}
