@@ -16,7 +16,11 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 const family2021 = {
@@ -36,7 +40,14 @@ describe('POST /api/v1/calculations', () => {
     expect(r.status).toBe(200);
     // 2021: single 3 160; child 4–6 without lunch 2 170 × 30/31 = 2 100 kr exactly;
     // shared for 5 persons 1 860 × 2/5 = 744; rent 6 500 (no guideline); salary 4 000 − 25 % = 3 000.
-    expect(r.body).toMatchObject({ norm: 6004, costs: 6500, income: 3000, amount: 9504, surplus: 0, status: 'verified' });
+    expect(r.body).toMatchObject({
+      norm: 6004,
+      costs: 6500,
+      income: 3000,
+      amount: 9504,
+      surplus: 0,
+      status: 'verified',
+    });
     const lines = r.body.lines as { rule: string; amount: number; text: { sv: string; en: string } }[];
     expect(lines.map((l) => [l.rule, l.amount])).toEqual([
       ['norm.personal.adults', 3160],
@@ -77,7 +88,12 @@ describe('POST /api/v1/calculations', () => {
     expect(r.type).toContain('application/problem+json');
     expect(r.body.type).toBe('/problems/invalid-input');
     const errors = r.body.errors as { pointer: string; field: string; message: string }[];
-    expect(errors.map((e) => e.pointer).sort()).toEqual(['/costs/0/amount', '/costs/0/type', '/extra', '/household/adults/0/birthDate']);
+    expect(errors.map((e) => e.pointer).sort()).toEqual([
+      '/costs/0/amount',
+      '/costs/0/type',
+      '/extra',
+      '/household/adults/0/birthDate',
+    ]);
     expect(errors.find((e) => e.field === 'household.adults[0].birthDate')!.message).toBe(
       'Ange ett datum som finns, som ÅÅÅÅ-MM-DD.',
     );
@@ -94,7 +110,10 @@ describe('POST /api/v1/calculations', () => {
   });
 
   it('refuses a month without parameters (422) instead of guessing', async () => {
-    const r = await post({ month: '2022-06', household: { adults: [{ id: 'a1', birthDate: '1980-01-01' }] } }, { 'accept-language': 'en' });
+    const r = await post(
+      { month: '2022-06', household: { adults: [{ id: 'a1', birthDate: '1980-01-01' }] } },
+      { 'accept-language': 'en' },
+    );
     expect(r.status).toBe(422);
     expect(r.body.type).toBe('/problems/missing-parameters');
     const errors = r.body.errors as { field: string; message: string }[];
@@ -111,16 +130,27 @@ describe('POST /api/v1/calculations', () => {
       incomes: [{ type: 'salary', person: 'x9', amount: 100 }],
     });
     expect((a.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['incomes[0].person']);
-    const b = await post({ month: '2021-03', municipality: 'nowhere', household: { adults: [{ id: 'a1', birthDate: '1980-01-01' }] } });
+    const b = await post({
+      month: '2021-03',
+      municipality: 'nowhere',
+      household: { adults: [{ id: 'a1', birthDate: '1980-01-01' }] },
+    });
     expect(b.status).toBe(400);
-    expect((b.body.errors as { field: string; code: string }[])[0]).toMatchObject({ field: 'municipality', code: 'unknown-municipality' });
+    expect((b.body.errors as { field: string; code: string }[])[0]).toMatchObject({
+      field: 'municipality',
+      code: 'unknown-municipality',
+    });
   });
 
   it('answers malformed JSON, a wrong media type and a huge body with problem details and keeps serving', async () => {
     const bad = await post('{"month": ');
     expect(bad.status).toBe(400);
     expect(bad.body.type).toBe('/problems/invalid-json');
-    const text = await fetch(`${server.url}/api/v1/calculations`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const text = await fetch(`${server.url}/api/v1/calculations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(text.status).toBe(415);
     expect(((await text.json()) as { type: string }).type).toBe('/problems/unsupported-media-type');
     const huge = await post({ month: '2021-03', pad: 'x'.repeat(2_000_000) });
@@ -200,5 +230,13 @@ describe('rate limits on public endpoints', () => {
     } finally {
       await limited.app.close();
     }
+  });
+});
+
+describe('docs/api/openapi.json', () => {
+  it('is the document the server generates (run `npm run openapi` after changing a schema)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { OPENAPI_FILE, generateOpenApi } = await import('../src/openapi.ts');
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(await generateOpenApi());
   });
 });
