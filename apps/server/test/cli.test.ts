@@ -59,11 +59,19 @@ describe('npx tillit', () => {
   });
 
   it('exits non-zero with a clear message naming the field on bad input', () => {
-    const r = tillit(['calculate', '-', '--lang', 'en'], JSON.stringify({ ...input, costs: [{ type: 'rent', amount: -5 }] }));
+    const r = tillit(
+      ['calculate', '-', '--lang', 'en'],
+      JSON.stringify({ ...input, costs: [{ type: 'rent', amount: -5 }] }),
+    );
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toContain('costs[0].amount: Give an amount in kronor between 0 and 10,000,000 with at most two decimals.');
-    const sv = tillit(['calculate', '-'], '{"month": "2022-01", "household": {"adults": [{"id": "a", "birthDate": "1990-01-01"}]}}');
+    expect(r.err).toContain(
+      'costs[0].amount: Give an amount in kronor between 0 and 10,000,000 with at most two decimals.',
+    );
+    const sv = tillit(
+      ['calculate', '-'],
+      '{"month": "2022-01", "household": {"adults": [{"id": "a", "birthDate": "1990-01-01"}]}}',
+    );
     expect(sv.code).toBe(1);
     expect(sv.err).toContain('Regelboken saknar 2 belopp för 2022-01');
     const json = tillit(['calculate', '-'], '{not json');
