@@ -59,6 +59,9 @@ function custom(ctx: z.core.$RefinementCtx, path: PropertyKey[], msg: Msg, code 
   ctx.addIssue({ code: 'custom', path, message: msg.en, params: { msg, code } });
 }
 
+const dateSchema = z.iso.date();
+const isDate = (s: string): boolean => dateSchema.safeParse(s).success;
+
 const kronor = z
   .number()
   .refine((n) => Number.isFinite(n) && n >= 0 && n <= MAX_KRONOR && kronorToOre(n) !== undefined, {
@@ -80,12 +83,9 @@ export const adultSchema = z
   .strictObject({
     id: personId,
     birthDate: z.iso.date(),
-    jobStimulus: z
-      .boolean()
-      .default(false)
-      .meta({
-        description: 'The adult qualifies for jobbstimulans this month (six consecutive months of försörjningsstöd).',
-      }),
+    jobStimulus: z.boolean().default(false).meta({
+      description: 'The adult qualifies for jobbstimulans this month (six consecutive months of försörjningsstöd).',
+    }),
   })
   .meta({ id: 'Adult' });
 
@@ -153,6 +153,9 @@ export const calculationInputSchema = z
     incomes: z.array(incomeSchema).max(100).default([]),
   })
   .superRefine((input, ctx) => {
+    // Zod runs this refinement even when a field failed a format check (a non-aborting issue);
+    // cross-field checks only look at fields that passed their own check, so a field never gets
+    // a second, misleading message.
     if (!isMonth(input.month)) return;
     const m = parseMonth(input.month);
     const ids = new Set<string>();
@@ -168,6 +171,7 @@ export const calculationInputSchema = z
     };
     input.household.adults.forEach((a, i) => {
       dup(a.id, ['household', 'adults', i, 'id']);
+      if (!isDate(a.birthDate)) return;
       if (a.birthDate > m.firstDay) {
         custom(
           ctx,
@@ -192,7 +196,9 @@ export const calculationInputSchema = z
     });
     input.household.children.forEach((c, i) => {
       dup(c.id, ['household', 'children', i, 'id']);
-      if (c.birthDate > m.lastDay) {
+      if (!isDate(c.birthDate)) {
+        // no age checks on a date that does not exist
+      } else if (c.birthDate > m.lastDay) {
         custom(
           ctx,
           ['household', 'children', i, 'birthDate'],
@@ -213,7 +219,7 @@ export const calculationInputSchema = z
           'age',
         );
       }
-      if (c.daysAtHome !== undefined && c.daysAtHome > m.days) {
+      if (c.daysAtHome !== undefined && Number.isInteger(c.daysAtHome) && c.daysAtHome <= 31 && c.daysAtHome > m.days) {
         custom(
           ctx,
           ['household', 'children', i, 'daysAtHome'],
@@ -227,7 +233,7 @@ export const calculationInputSchema = z
     });
     const persons = input.household.adults.length + input.household.children.length;
     const size = input.household.householdSize;
-    if (size !== undefined) {
+    if (size !== undefined && Number.isInteger(size) && size >= 2 && size <= 30) {
       if (input.household.adults.length !== 1) {
         custom(
           ctx,
