@@ -550,18 +550,23 @@ function incomes(acc: Acc, input: CalculationInput): number {
         acc,
         'income.childEarnings',
         'income',
-        -exempt,
+        0 - exempt, // +0, not −0, when nothing is exempt
         [pbb],
         { person: c.id, employmentIncome: earned / 100, earlierEarningsThisYear: c.earlierEarningsThisYear },
-        exempt === earned
+        exempt === 0
           ? {
-              sv: `${c.id}s egen arbetsinkomst räknas inte upp till ett prisbasbelopp (${sv(pbb.amount)}) per år. Tidigare i år: ${sv(earlier)}. Hela månadens ${sv(earned)} räknas inte.`,
-              en: `${c.id}'s own earnings are not counted up to one price base amount (${en(pbb.amount)}) a year. Earlier this year: ${en(earlier)}. All of this month's ${en(earned)} is not counted.`,
+              sv: `${c.id}s egen arbetsinkomst räknas inte upp till ett prisbasbelopp (${sv(pbb.amount)}) per år, men ${c.id} har redan tjänat ${sv(earlier)} i år. Hela månadens ${sv(earned)} räknas.`,
+              en: `${c.id}'s own earnings are not counted up to one price base amount (${en(pbb.amount)}) a year, but ${c.id} has already earned ${en(earlier)} this year. All of this month's ${en(earned)} counts.`,
             }
-          : {
-              sv: `${c.id}s egen arbetsinkomst räknas inte upp till ett prisbasbelopp (${sv(pbb.amount)}) per år. Tidigare i år: ${sv(earlier)}, så ${sv(exempt)} av månadens ${sv(earned)} räknas inte och resten räknas.`,
-              en: `${c.id}'s own earnings are not counted up to one price base amount (${en(pbb.amount)}) a year. Earlier this year: ${en(earlier)}, so ${en(exempt)} of this month's ${en(earned)} is not counted and the rest counts.`,
-            },
+          : exempt === earned
+            ? {
+                sv: `${c.id}s egen arbetsinkomst räknas inte upp till ett prisbasbelopp (${sv(pbb.amount)}) per år. Tidigare i år: ${sv(earlier)}. Hela månadens ${sv(earned)} räknas inte.`,
+                en: `${c.id}'s own earnings are not counted up to one price base amount (${en(pbb.amount)}) a year. Earlier this year: ${en(earlier)}. All of this month's ${en(earned)} is not counted.`,
+              }
+            : {
+                sv: `${c.id}s egen arbetsinkomst räknas inte upp till ett prisbasbelopp (${sv(pbb.amount)}) per år. Tidigare i år: ${sv(earlier)}, så ${sv(exempt)} av månadens ${sv(earned)} räknas inte och resten räknas.`,
+                en: `${c.id}'s own earnings are not counted up to one price base amount (${en(pbb.amount)}) a year. Earlier this year: ${en(earlier)}, so ${en(exempt)} of this month's ${en(earned)} is not counted and the rest counts.`,
+              },
         NO_FLAGS,
         c.id,
         'salary',

@@ -69,7 +69,19 @@ export function snapshotGuidelines(g: Guidelines, used: readonly ParameterValue[
         from: first.from,
         ...(first.until !== null ? { until: first.until } : {}),
         decision: g.decisions[key]!,
-        values: Object.fromEntries(vs.map((v) => [v.id, v.amount])),
+        // Keep what lines cite (note, method) so that the receipt replays to the same lines.
+        values: Object.fromEntries(
+          vs.map((v) => [
+            v.id,
+            v.note === undefined && v.method === undefined
+              ? v.amount
+              : {
+                  amount: v.amount,
+                  ...(v.note !== undefined ? { note: v.note } : {}),
+                  ...(v.method !== undefined ? { method: v.method } : {}),
+                },
+          ]),
+        ),
       });
     }
   }

@@ -306,6 +306,8 @@ function describe(issue: z.core.$ZodIssue, lang: Lang): { code: string; message:
     case 'invalid_type':
       if (issue.input === undefined)
         return { code: 'required', message: sv ? 'Fältet måste fyllas i.' : 'This field is required.' };
+      if (issue.expected === 'int')
+        return { code: 'integer', message: sv ? 'Ange ett heltal.' : 'Give a whole number.' };
       return {
         code: 'type',
         message: sv
@@ -325,6 +327,22 @@ function describe(issue: z.core.$ZodIssue, lang: Lang): { code: string; message:
         message: sv ? `Okänt fält: ${issue.keys.join(', ')}.` : `Unknown field: ${issue.keys.join(', ')}.`,
       };
     case 'invalid_format':
+      if (issue.format === 'regex') {
+        const key = issue.path[issue.path.length - 1];
+        if (key === 'municipality')
+          return {
+            code: 'format',
+            message: sv
+              ? 'Ange kommunens id med små bokstäver, siffror och bindestreck, till exempel ekby.'
+              : "Give the municipality's id in lower-case letters, digits and hyphens, for example ekby.",
+          };
+        return {
+          code: 'format',
+          message: sv
+            ? 'Ange ett id med 1–40 tecken: bokstäver a–z, siffror, - eller _ (inget personnummer).'
+            : 'Give an id of 1–40 characters: letters a–z, digits, - or _ (not an identity number).',
+        };
+      }
       if (issue.format === 'date')
         return {
           code: 'date',

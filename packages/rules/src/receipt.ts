@@ -47,6 +47,8 @@ export function replay(receipt: Receipt, rulebook: RuleBook): ReplayOutcome {
     differences: [],
   });
   if (receipt?.format !== 'tillit-receipt/1') return fail('invalid-receipt', 'not a tillit-receipt/1 receipt');
+  if (typeof receipt.engine?.version !== 'string' || typeof receipt.rulebook?.hash !== 'string')
+    return fail('invalid-receipt', 'the receipt names no engine version or rule-book hash');
   if (receipt.engine?.version !== rulebook.engineVersion)
     return fail(
       'engine-changed',
