@@ -38,6 +38,21 @@ export function ageOn(birthDate: string, date: string): number {
   return y - by - (md < bmd ? 1 : 0);
 }
 
+const ZERO = 48; // '0'
+function digits(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) v = v * 10 + (s.charCodeAt(i) - ZERO);
+  return v;
+}
+
+/** Whole years of age on the first day of a month; `ageOn(birthDate, "YYYY-MM-01")` without string slicing. */
+export function ageOnFirst(birthDate: string, year: number, month: number): number {
+  const by = digits(birthDate, 0, 4);
+  const bm = digits(birthDate, 5, 2);
+  const bd = digits(birthDate, 8, 2);
+  return year - by - (bm > month || (bm === month && bd > 1) ? 1 : 0);
+}
+
 /** The month after `month` ("2021-12" → "2022-01"). */
 export function nextMonth(month: string): string {
   const { year, month: m } = parseMonth(month);

@@ -3,14 +3,14 @@
  * explained. Pure functions over a compiled rule book; the arithmetic is written once and runs
  * either with explanation (`calculate`) or as totals only (`calculateTotals`, for batches).
  */
-import { ageOn, parseMonth } from './dates.ts';
+import { ageOnFirst, parseMonth } from './dates.ts';
 import type { Month } from './dates.ts';
 import { EMPTY_GUIDELINES, guidelineAt, snapshotGuidelines } from './guidelines.ts';
 import type { Guidelines, GuidelinesSource } from './guidelines.ts';
 import { EMPLOYMENT_INCOME, LIVSFORING_TYPES } from './input.ts';
 import type { CalculationInput, CostType, FieldProblem, Msg } from './input.ts';
 import { COST_LABELS, INCOME_LABELS, MONTHS_EN, MONTHS_SV } from './labels.ts';
-import { ceilDiv, formatEn as en, formatRate, formatSv as sv, kronorToOre, oreToKronor } from './money.ts';
+import { ceilDiv, formatEn as en, formatRate, formatSv as sv, oreToKronor } from './money.ts';
 import { rulePeriodAt, valueAt } from './rulebook.ts';
 import type { LegalReference, ParameterValue, RuleBook, VerificationStatus } from './rulebook.ts';
 import type { RuleId } from './version.ts';
@@ -117,6 +117,17 @@ interface MonthContext {
   readonly monthEn: string;
   readonly params: Map<string, ParameterValue | null>;
   readonly refs: Map<RuleId, readonly LegalReference[] | null>;
+  /** The rules every calculation needs that are not in force this month (computed once). */
+  coreMissing: readonly string[] | null;
+  /** Municipal guidelines resolved for this month, per guideline set. */
+  readonly guidelines: WeakMap<Guidelines, GuidelineMonth>;
+}
+
+/** A guideline set resolved for one month: caps per cost type, and the receipt's snapshot. */
+interface GuidelineMonth {
+  /** Per cost type: [generic cap, cap for 1 person, …, cap for 7 or more]. */
+  readonly caps: Map<CostType, readonly (ParameterValue | undefined)[]>;
+  snapshot: GuidelinesSource | null;
 }
 
 const contexts = new WeakMap<RuleBook, Map<string, MonthContext>>();
@@ -133,6 +144,8 @@ function monthContext(rb: RuleBook, month: string): MonthContext {
       monthEn: `${MONTHS_EN[m.month - 1]} ${m.year}`,
       params: new Map(),
       refs: new Map(),
+      coreMissing: null,
+      guidelines: new WeakMap(),
     };
     byMonth.set(month, ctx);
   }
@@ -142,6 +155,9 @@ function monthContext(rb: RuleBook, month: string): MonthContext {
 const STATUS_RANK: Record<VerificationStatus, number> = { verified: 0, secondary: 1, derived: 2 };
 const NO_FLAGS: readonly Flag[] = [];
 const NO_PARAMS: readonly ParameterValue[] = [];
+// Shared empty arrays for totals-only runs, which never push to them.
+const NO_LINES: Line[] = [];
+const NO_WARNINGS: Warning[] = [];
 
 /** Mutable state of one calculation. */
 interface Acc {
@@ -150,8 +166,8 @@ interface Acc {
   readonly explain: boolean;
   readonly lines: Line[];
   readonly warnings: Warning[];
-  readonly missing: string[];
-  readonly usedGuidelines: ParameterValue[];
+  missing: string[] | null;
+  readonly g: Guidelines;
   status: VerificationStatus;
 }
 
@@ -164,7 +180,8 @@ function param(acc: Acc, id: string): ParameterValue | undefined {
     ctx.params.set(id, v);
   }
   if (v === null) {
-    if (!acc.missing.includes(id)) acc.missing.push(id);
+    if (acc.missing === null) acc.missing = [id];
+    else if (!acc.missing.includes(id)) acc.missing.push(id);
     return undefined;
   }
   if (STATUS_RANK[v.status] > STATUS_RANK[acc.status]) acc.status = v.status;
@@ -195,12 +212,13 @@ function push(
   item?: string,
 ): number {
   const n = acc.lines.length + 1;
+  // One object shape for every line (absent person/item are undefined, which JSON omits).
   const line: Line = {
     n,
     rule,
     section,
-    ...(person !== undefined ? { person } : {}),
-    ...(item !== undefined ? { item } : {}),
+    person,
+    item,
     amountOre,
     amount: oreToKronor(amountOre),
     parameters,
@@ -216,18 +234,35 @@ function push(
 // ---------------------------------------------------------------------------------------------
 // The rules.
 
-const CHILD_BANDS: readonly { max: number; band: string; sv: string; en: string; lunch: boolean }[] = [
-  { max: 0, band: '0', sv: '0 år', en: 'aged 0', lunch: true },
-  { max: 2, band: '1-2', sv: '1–2 år', en: 'aged 1–2', lunch: true },
-  { max: 3, band: '3', sv: '3 år', en: 'aged 3', lunch: true },
-  { max: 6, band: '4-6', sv: '4–6 år', en: 'aged 4–6', lunch: true },
-  { max: 10, band: '7-10', sv: '7–10 år', en: 'aged 7–10', lunch: false },
-  { max: 14, band: '11-14', sv: '11–14 år', en: 'aged 11–14', lunch: false },
-  { max: 18, band: '15-18', sv: '15–18 år', en: 'aged 15–18', lunch: false },
-  { max: 20, band: '19-20', sv: '19–20 år', en: 'aged 19–20', lunch: false },
+interface ChildBand {
+  readonly max: number;
+  readonly sv: string;
+  readonly en: string;
+  /** Parameter id with lunch at home (or the only one from seven years). */
+  readonly id: string;
+  /** Parameter id without weekday lunch at home, for 0–6 years. */
+  readonly noLunchId: string | null;
+}
+
+function band(max: number, name: string, sv: string, en: string, lunch: boolean): ChildBand {
+  const id = `riksnorm.personal.child.${name}`;
+  return { max, sv, en, id, noLunchId: lunch ? `${id}.withoutLunch` : null };
+}
+
+const CHILD_BANDS: readonly ChildBand[] = [
+  band(0, '0', '0 år', 'aged 0', true),
+  band(2, '1-2', '1–2 år', 'aged 1–2', true),
+  band(3, '3', '3 år', 'aged 3', true),
+  band(6, '4-6', '4–6 år', 'aged 4–6', true),
+  band(10, '7-10', '7–10 år', 'aged 7–10', false),
+  band(14, '11-14', '11–14 år', 'aged 11–14', false),
+  band(18, '15-18', '15–18 år', 'aged 15–18', false),
+  band(20, '19-20', '19–20 år', 'aged 19–20', false),
 ];
 
-function childBand(age: number) {
+const SHARED_IDS: readonly string[] = ['', 1, 2, 3, 4, 5, 6, 7].map((n) => (n === '' ? '' : `riksnorm.shared.${n}`));
+
+function childBand(age: number): ChildBand {
   for (const b of CHILD_BANDS) if (age <= b.max) return b;
   return CHILD_BANDS[CHILD_BANDS.length - 1]!;
 }
@@ -265,22 +300,23 @@ function childrenNorm(acc: Acc, input: CalculationInput): number {
   const { m } = acc.ctx;
   let total = 0;
   for (const c of input.household.children) {
-    const age = c.birthDate > m.firstDay ? 0 : ageOn(c.birthDate, m.firstDay);
+    const age = c.birthDate > m.firstDay ? 0 : ageOnFirst(c.birthDate, m.year, m.month);
     const band = childBand(age);
-    const withoutLunch = band.lunch && !c.lunchAtHome;
-    const p = param(acc, `riksnorm.personal.child.${band.band}${withoutLunch ? '.withoutLunch' : ''}`);
+    const lunchBand = band.noLunchId !== null;
+    const withoutLunch = lunchBand && !c.lunchAtHome;
+    const p = param(acc, withoutLunch ? band.noLunchId! : band.id);
     if (!p) continue;
     const days = c.daysAtHome ?? m.days;
     const partTime = days < m.days;
     const amount = partTime ? ceilDiv(p.amount * days, m.days) : p.amount;
     total += amount;
     if (acc.explain) {
-      const lunchSv = band.lunch
+      const lunchSv = lunchBand
         ? withoutLunch
           ? ', äter inte lunch hemma på vardagar'
           : ', äter lunch hemma på vardagar'
         : '';
-      const lunchEn = band.lunch ? (withoutLunch ? ', no weekday lunch at home' : ', weekday lunch at home') : '';
+      const lunchEn = lunchBand ? (withoutLunch ? ', no weekday lunch at home' : ', weekday lunch at home') : '';
       const rounded = partTime && p.amount * days !== amount * m.days;
       push(
         acc,
@@ -309,11 +345,11 @@ function childrenNorm(acc: Acc, input: CalculationInput): number {
 /** Shared costs for a household of `size` persons (above seven: the 6→7 step per extra person). */
 function sharedFor(acc: Acc, size: number): { amount: number; params: ParameterValue[] } | undefined {
   if (size <= 7) {
-    const p = param(acc, `riksnorm.shared.${size}`);
+    const p = param(acc, SHARED_IDS[size]!);
     return p && { amount: p.amount, params: [p] };
   }
-  const p6 = param(acc, 'riksnorm.shared.6');
-  const p7 = param(acc, 'riksnorm.shared.7');
+  const p6 = param(acc, SHARED_IDS[6]!);
+  const p7 = param(acc, SHARED_IDS[7]!);
   if (!p6 || !p7) return undefined;
   return { amount: p7.amount + (size - 7) * (p7.amount - p6.amount), params: [p6, p7] };
 }
@@ -372,32 +408,73 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
   return amount;
 }
 
-function guidelineFor(acc: Acc, g: Guidelines, type: CostType, persons: number): ParameterValue | undefined {
-  const date = acc.ctx.m.firstDay;
-  const v =
-    guidelineAt(g, `guideline.${type}.max.${persons > 7 ? 7 : persons}`, date) ??
-    guidelineAt(g, `guideline.${type}.max`, date);
-  if (v && !acc.usedGuidelines.includes(v)) acc.usedGuidelines.push(v);
-  return v;
+function guidelineMonth(ctx: MonthContext, g: Guidelines): GuidelineMonth {
+  let gm = ctx.guidelines.get(g);
+  if (!gm) ctx.guidelines.set(g, (gm = { caps: new Map(), snapshot: null }));
+  return gm;
 }
 
-function costs(acc: Acc, input: CalculationInput, g: Guidelines): number {
-  if (input.costs.length === 0) return 0;
+/** The guideline capping a cost type for a household of `persons`: by size if set, else general. */
+function guidelineFor(acc: Acc, type: CostType, persons: number): ParameterValue | undefined {
+  const gm = guidelineMonth(acc.ctx, acc.g);
+  let caps = gm.caps.get(type);
+  if (!caps) {
+    const date = acc.ctx.m.firstDay;
+    caps = [0, 1, 2, 3, 4, 5, 6, 7].map((n) =>
+      guidelineAt(acc.g, n === 0 ? `guideline.${type}.max` : `guideline.${type}.max.${n}`, date),
+    );
+    gm.caps.set(type, caps);
+  }
+  return caps[persons > 7 ? 7 : persons] ?? caps[0];
+}
+
+/** The municipal guideline values in force in the month, as the receipt records them. */
+function guidelinesInForce(ctx: MonthContext, g: Guidelines): GuidelinesSource {
+  if (g.values.size === 0) return [];
+  const gm = guidelineMonth(ctx, g);
+  if (gm.snapshot === null) {
+    const inForce: ParameterValue[] = [];
+    for (const id of g.values.keys()) {
+      const v = guidelineAt(g, id, ctx.m.firstDay);
+      if (v) inForce.push(v);
+    }
+    gm.snapshot = snapshotGuidelines(g, inForce);
+  }
+  return gm.snapshot;
+}
+
+/** Input kronor (validated: at most two decimals) to öre. */
+function ore(kronor: number): number {
+  return Math.round(kronor * 100);
+}
+
+function costs(acc: Acc, input: CalculationInput): number {
+  const list = input.costs;
+  if (list.length === 0) return 0;
   // Sum per type, in the order types first appear; a guideline applies to a type's total.
-  const sums = new Map<CostType, { ore: number; items: number }>();
-  for (const c of input.costs) {
-    const s = sums.get(c.type);
-    const ore = kronorToOre(c.amount)!;
-    if (s) {
-      s.ore += ore;
-      s.items++;
-    } else sums.set(c.type, { ore, items: 1 });
+  const types: CostType[] = [];
+  const sums: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    const k = types.indexOf(c.type);
+    if (k >= 0) {
+      sums[k]! += ore(c.amount);
+      counts[k]!++;
+    } else {
+      types.push(c.type);
+      sums.push(ore(c.amount));
+      counts.push(1);
+    }
   }
   const persons = input.household.adults.length + input.household.children.length;
   let total = 0;
-  for (const [type, { ore: applied, items }] of sums) {
+  for (let k = 0; k < types.length; k++) {
+    const type = types[k]!;
+    const applied = sums[k]!;
+    const items = counts[k]!;
     const rule: RuleId = LIVSFORING_TYPES.has(type) ? 'costs.livsforingIOvrigt' : 'costs.reasonable';
-    const cap = guidelineFor(acc, g, type, persons);
+    const cap = guidelineFor(acc, type, persons);
     const accepted = cap && applied > cap.amount ? cap.amount : applied;
     total += accepted;
     if (acc.explain) {
@@ -466,15 +543,21 @@ function costs(acc: Acc, input: CalculationInput, g: Guidelines): number {
   return total;
 }
 
+/** A person's income from employment this month, in öre. */
+function employmentIncome(input: CalculationInput, person: string): number {
+  let sum = 0;
+  for (const inc of input.incomes) if (inc.person === person && EMPLOYMENT_INCOME.has(inc.type)) sum += ore(inc.amount);
+  return sum;
+}
+
 function incomes(acc: Acc, input: CalculationInput): number {
   if (input.incomes.length === 0) return 0;
   let total = 0;
-  const employment = new Map<string, number>();
+  let anyEmployment = false;
   for (const inc of input.incomes) {
-    const ore = kronorToOre(inc.amount)!;
-    total += ore;
-    if (inc.person !== undefined && EMPLOYMENT_INCOME.has(inc.type))
-      employment.set(inc.person, (employment.get(inc.person) ?? 0) + ore);
+    const amount = ore(inc.amount);
+    total += amount;
+    if (inc.person !== undefined && EMPLOYMENT_INCOME.has(inc.type)) anyEmployment = true;
     if (acc.explain) {
       const label = INCOME_LABELS[inc.type];
       const whose = inc.person !== undefined ? ` (${inc.person})` : '';
@@ -482,12 +565,12 @@ function incomes(acc: Acc, input: CalculationInput): number {
         acc,
         'income.counted',
         'income',
-        ore,
+        amount,
         NO_PARAMS,
         { type: inc.type, amount: inc.amount },
         {
-          sv: `${label.sv}${whose}: ${sv(ore)} räknas som inkomst.`,
-          en: `${label.en}${whose}: ${en(ore)} counts as income.`,
+          sv: `${label.sv}${whose}: ${sv(amount)} räknas som inkomst.`,
+          en: `${label.en}${whose}: ${en(amount)} counts as income.`,
         },
         NO_FLAGS,
         inc.person,
@@ -495,20 +578,22 @@ function incomes(acc: Acc, input: CalculationInput): number {
       );
     }
   }
-  if (employment.size === 0) return total;
+  if (!anyEmployment) return total;
 
   // Jobbstimulans: a share of a qualifying adult's employment income is not counted.
   for (const a of input.household.adults) {
-    const earned = employment.get(a.id);
-    if (!a.jobStimulus || earned === undefined || earned === 0) continue;
+    if (!a.jobStimulus) continue;
+    const earned = employmentIncome(input, a.id);
+    if (earned === 0) continue;
     if (!refs(acc, 'income.jobbstimulans')) {
-      acc.warnings.push({
-        code: 'rule-not-in-force',
-        text: {
-          sv: `Jobbstimulans gäller inte ${acc.ctx.monthSv}; hela lönen för ${a.id} räknas.`,
-          en: `Jobbstimulans is not in force in ${acc.ctx.monthEn}; all of ${a.id}'s salary counts.`,
-        },
-      });
+      if (acc.explain)
+        acc.warnings.push({
+          code: 'rule-not-in-force',
+          text: {
+            sv: `Jobbstimulans gäller inte ${acc.ctx.monthSv}; hela lönen för ${a.id} räknas.`,
+            en: `Jobbstimulans is not in force in ${acc.ctx.monthEn}; all of ${a.id}'s salary counts.`,
+          },
+        });
       continue;
     }
     const rate = param(acc, 'jobbstimulans.rate');
@@ -537,11 +622,11 @@ function incomes(acc: Acc, input: CalculationInput): number {
 
   // Children's and pupils' own earnings: not counted up to one prisbasbelopp per calendar year.
   for (const c of input.household.children) {
-    const earned = employment.get(c.id);
-    if (earned === undefined || earned === 0) continue;
+    const earned = employmentIncome(input, c.id);
+    if (earned === 0) continue;
     const pbb = param(acc, 'prisbasbelopp');
     if (!pbb) continue;
-    const earlier = kronorToOre(c.earlierEarningsThisYear)!;
+    const earlier = ore(c.earlierEarningsThisYear);
     const room = pbb.amount > earlier ? pbb.amount - earlier : 0;
     const exempt = earned < room ? earned : room;
     total -= exempt;
@@ -577,23 +662,26 @@ function incomes(acc: Acc, input: CalculationInput): number {
 }
 
 function run(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: boolean): { acc: Acc; totals: Totals } {
+  const ctx = monthContext(rb, input.month);
   const acc: Acc = {
     rb,
-    ctx: monthContext(rb, input.month),
+    ctx,
     explain,
-    lines: [],
-    warnings: [],
-    missing: [],
-    usedGuidelines: [],
+    lines: explain ? [] : NO_LINES,
+    warnings: explain ? [] : NO_WARNINGS,
+    missing: null,
+    g,
     status: 'verified',
   };
   const norm = adultsNorm(acc, input) + childrenNorm(acc, input) + sharedNorm(acc, input);
-  const costTotal = costs(acc, input, g);
+  const costTotal = costs(acc, input);
   const income = incomes(acc, input);
-  for (const rule of ['norm.personal.adults', 'norm.shared', 'result.amount'] as const) {
-    if (!refs(acc, rule)) acc.missing.push(`rule:${rule}`);
+  if (ctx.coreMissing === null) {
+    const core = ['norm.personal.adults', 'norm.shared', 'result.amount'] as const;
+    ctx.coreMissing = core.filter((rule) => !refs(acc, rule)).map((rule) => `rule:${rule}`);
   }
-  if (acc.missing.length > 0) throw missingError(rb, acc);
+  if (ctx.coreMissing.length > 0) acc.missing = [...(acc.missing ?? []), ...ctx.coreMissing];
+  if (acc.missing !== null) throw missingError(rb, acc, acc.missing);
 
   const need = norm + costTotal;
   const amount = need > income ? need - income : 0;
@@ -662,9 +750,9 @@ function describeAvailable(rb: RuleBook, id: string): string {
   return parts.join(', ');
 }
 
-function missingError(rb: RuleBook, acc: Acc): CalculationError {
+function missingError(rb: RuleBook, acc: Acc, missing: readonly string[]): CalculationError {
   const month = acc.ctx.m.iso;
-  const problems = acc.missing.map((id) => {
+  const problems = missing.map((id) => {
     if (id.startsWith('rule:')) {
       const rule = id.slice(5);
       const text = {
@@ -703,14 +791,14 @@ export function calculate(rb: RuleBook, input: CalculationInput, options: Calcul
     engine: { name: '@tillit/rules', version: rb.engineVersion },
     rulebook: { id: rb.id, version: rb.version, hash: rb.hash },
     input,
-    guidelines: acc.usedGuidelines.length > 0 ? snapshotGuidelines(g, acc.usedGuidelines) : [],
+    guidelines: guidelinesInForce(acc.ctx, g),
     lines: acc.lines,
     totals,
     status: acc.status,
   };
   return {
     month: input.month,
-    ...(input.municipality !== undefined ? { municipality: input.municipality } : {}),
+    municipality: input.municipality, // undefined when absent; JSON omits it
     norm: oreToKronor(totals.norm),
     costs: oreToKronor(totals.costs),
     income: oreToKronor(totals.income),

@@ -32,14 +32,26 @@ export function ceilDiv(a: number, b: number): number {
   return q;
 }
 
+function pad3(n: number): string {
+  return n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n;
+}
+
+/** Digits of a whole number ≥ 0 in groups of three, by arithmetic (this runs for every line). */
 function groupDigits(n: number, sep: string): string {
-  const s = String(n);
-  if (s.length <= 3) return s;
-  let out = '';
-  let i = s.length % 3;
-  if (i > 0) out = s.slice(0, i);
-  for (; i < s.length; i += 3) out += (out.length > 0 ? sep : '') + s.slice(i, i + 3);
-  return out;
+  if (n < 1000) return '' + n;
+  if (n < 1_000_000) return Math.floor(n / 1000) + sep + pad3(n % 1000);
+  if (n < 1_000_000_000)
+    return Math.floor(n / 1_000_000) + sep + pad3(Math.floor(n / 1000) % 1000) + sep + pad3(n % 1000);
+  const head = Math.floor(n / 1_000_000_000);
+  return (
+    groupDigits(head, sep) +
+    sep +
+    pad3(Math.floor(n / 1_000_000) % 1000) +
+    sep +
+    pad3(Math.floor(n / 1000) % 1000) +
+    sep +
+    pad3(n % 1000)
+  );
 }
 
 const NBSP = '\u00a0';

@@ -149,13 +149,23 @@ describe('the worked example', () => {
     expect(result.receipt.rulebook).toEqual({ id: rb.id, version: rb.version, hash: rb.hash });
   });
 
-  it('snapshots exactly the guideline values it used, with their decision', () => {
+  it('snapshots the guideline values in force that month, with their decision (not later ones)', () => {
     expect(result.receipt.guidelines).toEqual([
       {
         from: '2019-01-01',
         until: '2025-12-31',
         decision,
-        values: { 'guideline.rent.max.4': 900000, 'guideline.electricity.max': 60000 },
+        values: {
+          'guideline.rent.max.1': 650000,
+          'guideline.rent.max.2': 780000,
+          'guideline.rent.max.3': 850000,
+          'guideline.rent.max.4': 900000,
+          'guideline.rent.max.5': 1000000,
+          'guideline.rent.max.6': 1100000,
+          'guideline.rent.max.7': 1200000,
+          'guideline.electricity.max': 60000,
+          'guideline.glasses.max': 150000,
+        },
       },
     ]);
   });
