@@ -121,6 +121,7 @@ interface MonthContext {
   coreMissing: readonly string[] | null;
   /** Municipal guidelines resolved for this month, per guideline set. */
   readonly guidelines: WeakMap<Guidelines, GuidelineMonth>;
+  readonly notVerified: { secondary?: Warning; derived?: Warning };
 }
 
 /** A guideline set resolved for one month: caps per cost type, and the receipt's snapshot. */
@@ -146,6 +147,7 @@ function monthContext(rb: RuleBook, month: string): MonthContext {
       refs: new Map(),
       coreMissing: null,
       guidelines: new WeakMap(),
+      notVerified: {},
     };
     byMonth.set(month, ctx);
   }
@@ -272,7 +274,8 @@ function adultsNorm(acc: Acc, input: CalculationInput): number {
   const p = param(acc, couple ? 'riksnorm.personal.adult.couple' : 'riksnorm.personal.adult.single');
   if (!p) return 0;
   if (acc.explain) {
-    const ids = input.household.adults.map((a) => a.id).join(' + ');
+    const adults = input.household.adults;
+    const ids = couple ? adults[0]!.id + ' + ' + adults[1]!.id : adults[0]!.id;
     push(
       acc,
       'norm.personal.adults',
@@ -408,6 +411,38 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
   return amount;
 }
 
+/** The needs-assessment warning for each cost type (constant, built once). */
+const NEEDS_ASSESSMENT = Object.fromEntries(
+  Object.entries(COST_LABELS).map(([type, label]) => [
+    type,
+    {
+      sv: `${label.sv} saknar riktlinje och ska bedömas av en handläggare.`,
+      en: `${label.en} has no guideline and must be assessed by a caseworker.`,
+    },
+  ]),
+) as Record<CostType, Msg>;
+
+/** The warning for a month whose amounts are not all verified (one object per month and status). */
+function notVerifiedWarning(ctx: MonthContext, status: 'secondary' | 'derived'): Warning {
+  let w = ctx.notVerified[status];
+  if (!w) {
+    w = ctx.notVerified[status] = {
+      code: 'parameters-not-verified',
+      text:
+        status === 'derived'
+          ? {
+              sv: `Några belopp för ${ctx.monthSv} är framräknade och ännu inte kontrollerade mot den officiella författningen.`,
+              en: `Some amounts for ${ctx.monthEn} are derived and not yet checked against the official statute.`,
+            }
+          : {
+              sv: `Några belopp för ${ctx.monthSv} kommer från en sekundär källa och är ännu inte kontrollerade mot den officiella författningen.`,
+              en: `Some amounts for ${ctx.monthEn} come from a secondary source and are not yet checked against the official statute.`,
+            },
+    };
+  }
+  return w;
+}
+
 function guidelineMonth(ctx: MonthContext, g: Guidelines): GuidelineMonth {
   let gm = ctx.guidelines.get(g);
   if (!gm) ctx.guidelines.set(g, (gm = { caps: new Map(), snapshot: null }));
@@ -443,6 +478,10 @@ function guidelinesInForce(ctx: MonthContext, g: Guidelines): GuidelinesSource {
   return gm.snapshot;
 }
 
+const SCRATCH_TYPES: CostType[] = [];
+const SCRATCH_SUMS: number[] = [];
+const SCRATCH_COUNTS: number[] = [];
+
 /** Input kronor (validated: at most two decimals) to öre. */
 function ore(kronor: number): number {
   return Math.round(kronor * 100);
@@ -452,24 +491,28 @@ function costs(acc: Acc, input: CalculationInput): number {
   const list = input.costs;
   if (list.length === 0) return 0;
   // Sum per type, in the order types first appear; a guideline applies to a type's total.
-  const types: CostType[] = [];
-  const sums: number[] = [];
-  const counts: number[] = [];
+  // The scratch arrays are module-level: the engine is synchronous and calls no outside code.
+  const types = SCRATCH_TYPES;
+  const sums = SCRATCH_SUMS;
+  const counts = SCRATCH_COUNTS;
+  let seen = 0;
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
-    const k = types.indexOf(c.type);
-    if (k >= 0) {
+    let k = 0;
+    while (k < seen && types[k] !== c.type) k++;
+    if (k < seen) {
       sums[k]! += ore(c.amount);
       counts[k]!++;
     } else {
-      types.push(c.type);
-      sums.push(ore(c.amount));
-      counts.push(1);
+      types[seen] = c.type;
+      sums[seen] = ore(c.amount);
+      counts[seen] = 1;
+      seen++;
     }
   }
   const persons = input.household.adults.length + input.household.children.length;
   let total = 0;
-  for (let k = 0; k < types.length; k++) {
+  for (let k = 0; k < seen; k++) {
     const type = types[k]!;
     const applied = sums[k]!;
     const items = counts[k]!;
@@ -500,10 +543,7 @@ function costs(acc: Acc, input: CalculationInput): number {
         acc.warnings.push({
           code: 'needs-assessment',
           line: n,
-          text: {
-            sv: `${label.sv} saknar riktlinje och ska bedömas av en handläggare.`,
-            en: `${label.en} has no guideline and must be assessed by a caseworker.`,
-          },
+          text: NEEDS_ASSESSMENT[type],
         });
       } else if (accepted < applied) {
         push(
@@ -661,11 +701,10 @@ function incomes(acc: Acc, input: CalculationInput): number {
   return total;
 }
 
-function run(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: boolean): { acc: Acc; totals: Totals } {
-  const ctx = monthContext(rb, input.month);
-  const acc: Acc = {
+function newAcc(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: boolean): Acc {
+  return {
     rb,
-    ctx,
+    ctx: monthContext(rb, input.month),
     explain,
     lines: explain ? [] : NO_LINES,
     warnings: explain ? [] : NO_WARNINGS,
@@ -673,6 +712,11 @@ function run(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: bool
     g,
     status: 'verified',
   };
+}
+
+/** Runs every rule for one household; lines and warnings go to `acc` when it explains. */
+function run(acc: Acc, input: CalculationInput): Totals {
+  const { rb, ctx } = acc;
   const norm = adultsNorm(acc, input) + childrenNorm(acc, input) + sharedNorm(acc, input);
   const costTotal = costs(acc, input);
   const income = incomes(acc, input);
@@ -686,7 +730,7 @@ function run(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: bool
   const need = norm + costTotal;
   const amount = need > income ? need - income : 0;
   const surplus = income > need ? income - need : 0;
-  if (explain) {
+  if (acc.explain) {
     push(
       acc,
       'result.amount',
@@ -705,22 +749,10 @@ function run(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: bool
           },
     );
     if (acc.status !== 'verified') {
-      acc.warnings.push({
-        code: 'parameters-not-verified',
-        text:
-          acc.status === 'derived'
-            ? {
-                sv: `Några belopp för ${acc.ctx.monthSv} är framräknade och ännu inte kontrollerade mot den officiella författningen.`,
-                en: `Some amounts for ${acc.ctx.monthEn} are derived and not yet checked against the official statute.`,
-              }
-            : {
-                sv: `Några belopp för ${acc.ctx.monthSv} kommer från en sekundär källa och är ännu inte kontrollerade mot den officiella författningen.`,
-                en: `Some amounts for ${acc.ctx.monthEn} come from a secondary source and are not yet checked against the official statute.`,
-              },
-      });
+      acc.warnings.push(notVerifiedWarning(ctx, acc.status));
     }
   }
-  return { acc, totals: { norm, costs: costTotal, income, amount, surplus } };
+  return { norm, costs: costTotal, income, amount, surplus };
 }
 
 /** The periods a parameter has values for, briefly: "2019, 2021, 2023–2026" or dates. */
@@ -785,7 +817,8 @@ function missingError(rb: RuleBook, acc: Acc, missing: readonly string[]): Calcu
  */
 export function calculate(rb: RuleBook, input: CalculationInput, options: CalculateOptions = {}): CalculationResult {
   const g = options.guidelines ?? EMPTY_GUIDELINES;
-  const { acc, totals } = run(rb, input, g, true);
+  const acc = newAcc(rb, input, g, true);
+  const totals = run(acc, input);
   const receipt: Receipt = {
     format: 'tillit-receipt/1',
     engine: { name: '@tillit/rules', version: rb.engineVersion },
@@ -813,5 +846,5 @@ export function calculate(rb: RuleBook, input: CalculationInput, options: Calcul
 
 /** The same arithmetic without explanation: totals in öre, for batches and simulations. */
 export function calculateTotals(rb: RuleBook, input: CalculationInput, options: CalculateOptions = {}): Totals {
-  return run(rb, input, options.guidelines ?? EMPTY_GUIDELINES, false).totals;
+  return run(newAcc(rb, input, options.guidelines ?? EMPTY_GUIDELINES, false), input);
 }

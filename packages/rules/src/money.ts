@@ -32,48 +32,39 @@ export function ceilDiv(a: number, b: number): number {
   return q;
 }
 
-function pad3(n: number): string {
-  return n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n;
-}
+// Digit tables: number-to-string conversion is the costliest part of writing explanations.
+const PLAIN: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i));
+const PAD3: readonly string[] = PLAIN.map((s) => s.padStart(3, '0'));
+const PAD2: readonly string[] = PLAIN.slice(0, 100).map((s) => s.padStart(2, '0'));
 
-/** Digits of a whole number ≥ 0 in groups of three, by arithmetic (this runs for every line). */
+/** Digits of a whole number ≥ 0 in groups of three, by table look-up (this runs for every line). */
 function groupDigits(n: number, sep: string): string {
-  if (n < 1000) return '' + n;
-  if (n < 1_000_000) return Math.floor(n / 1000) + sep + pad3(n % 1000);
-  if (n < 1_000_000_000)
-    return Math.floor(n / 1_000_000) + sep + pad3(Math.floor(n / 1000) % 1000) + sep + pad3(n % 1000);
-  const head = Math.floor(n / 1_000_000_000);
-  return (
-    groupDigits(head, sep) +
-    sep +
-    pad3(Math.floor(n / 1_000_000) % 1000) +
-    sep +
-    pad3(Math.floor(n / 1000) % 1000) +
-    sep +
-    pad3(n % 1000)
-  );
+  if (n < 1000) return PLAIN[n]!;
+  if (n < 1_000_000) return PLAIN[Math.floor(n / 1000)]! + sep + PAD3[n % 1000]!;
+  const low = PAD3[Math.floor(n / 1000) % 1000]! + sep + PAD3[n % 1000]!;
+  return groupDigits(Math.floor(n / 1_000_000), sep) + sep + low;
 }
 
 const NBSP = '\u00a0';
+const KR = NBSP + 'kr';
+const SEK = 'SEK' + NBSP;
 
 /** "3 160 kr", "1 181,62 kr" (Swedish, non-breaking spaces). */
 export function formatSv(ore: number): string {
   const neg = ore < 0;
   const abs = neg ? -ore : ore;
-  const kr = Math.floor(abs / 100);
-  const rest = abs - kr * 100;
-  const s = groupDigits(kr, NBSP) + (rest === 0 ? '' : ',' + (rest < 10 ? '0' : '') + rest);
-  return (neg ? '−' : '') + s + NBSP + 'kr';
+  const rest = abs % 100;
+  const s = groupDigits((abs - rest) / 100, NBSP) + (rest === 0 ? KR : ',' + PAD2[rest]! + KR);
+  return neg ? '−' + s : s;
 }
 
 /** "SEK 3,160", "SEK 1,181.62" (English). */
 export function formatEn(ore: number): string {
   const neg = ore < 0;
   const abs = neg ? -ore : ore;
-  const kr = Math.floor(abs / 100);
-  const rest = abs - kr * 100;
-  const s = groupDigits(kr, ',') + (rest === 0 ? '' : '.' + (rest < 10 ? '0' : '') + rest);
-  return (neg ? '−' : '') + 'SEK' + NBSP + s;
+  const rest = abs % 100;
+  const s = SEK + groupDigits((abs - rest) / 100, ',') + (rest === 0 ? '' : '.' + PAD2[rest]!);
+  return neg ? '−' + s : s;
 }
 
 /** "25 %" / "25%" for a rate in basis points. */
