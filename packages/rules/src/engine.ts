@@ -415,10 +415,10 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
 const NEEDS_ASSESSMENT = Object.fromEntries(
   Object.entries(COST_LABELS).map(([type, label]) => [
     type,
-    {
+    Object.freeze({
       sv: `${label.sv} saknar riktlinje och ska bedömas av en handläggare.`,
       en: `${label.en} has no guideline and must be assessed by a caseworker.`,
-    },
+    }),
   ]),
 ) as Record<CostType, Msg>;
 
@@ -426,7 +426,8 @@ const NEEDS_ASSESSMENT = Object.fromEntries(
 function notVerifiedWarning(ctx: MonthContext, status: 'secondary' | 'derived'): Warning {
   let w = ctx.notVerified[status];
   if (!w) {
-    w = ctx.notVerified[status] = {
+    // Shared by every result of the month, so frozen.
+    w = ctx.notVerified[status] = Object.freeze({
       code: 'parameters-not-verified',
       text:
         status === 'derived'
@@ -438,7 +439,7 @@ function notVerifiedWarning(ctx: MonthContext, status: 'secondary' | 'derived'):
               sv: `Några belopp för ${ctx.monthSv} kommer från en sekundär källa och är ännu inte kontrollerade mot den officiella författningen.`,
               en: `Some amounts for ${ctx.monthEn} come from a secondary source and are not yet checked against the official statute.`,
             },
-    };
+    });
   }
   return w;
 }
