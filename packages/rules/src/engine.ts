@@ -115,7 +115,8 @@ interface MonthContext {
   readonly m: Month;
   readonly monthSv: string;
   readonly monthEn: string;
-  readonly params: Map<string, ParameterValue | null>;
+  /** Parameter values by slot (see SLOT_IDS): undefined until resolved, null when missing. */
+  readonly slots: (ParameterValue | null | undefined)[];
   readonly refs: Map<RuleId, readonly LegalReference[] | null>;
   /** The rules every calculation needs that are not in force this month (computed once). */
   coreMissing: readonly string[] | null;
@@ -143,7 +144,7 @@ function monthContext(rb: RuleBook, month: string): MonthContext {
       m,
       monthSv: `${MONTHS_SV[m.month - 1]} ${m.year}`,
       monthEn: `${MONTHS_EN[m.month - 1]} ${m.year}`,
-      params: new Map(),
+      slots: [],
       refs: new Map(),
       coreMissing: null,
       guidelines: new WeakMap(),
@@ -173,15 +174,30 @@ interface Acc {
   status: VerificationStatus;
 }
 
-function param(acc: Acc, id: string): ParameterValue | undefined {
+// The state parameters the rules read, numbered so that a month resolves each once into an array.
+const SLOT_IDS: string[] = [];
+function slot(id: string): number {
+  SLOT_IDS.push(id);
+  return SLOT_IDS.length - 1;
+}
+const ADULT_SINGLE = slot('riksnorm.personal.adult.single');
+const ADULT_COUPLE = slot('riksnorm.personal.adult.couple');
+const PRISBASBELOPP = slot('prisbasbelopp');
+const JOBBSTIMULANS_RATE = slot('jobbstimulans.rate');
+/** SHARED[n]: shared costs for n persons (1–7). */
+const SHARED: readonly number[] = [-1, 1, 2, 3, 4, 5, 6, 7].map((n) => (n < 0 ? -1 : slot(`riksnorm.shared.${n}`)));
+
+/** The parameter value in force this month for a slot; records a missing one and the weakest status. */
+function param(acc: Acc, slotNo: number): ParameterValue | undefined {
   const { ctx } = acc;
-  let v = ctx.params.get(id);
+  let v = ctx.slots[slotNo];
   if (v === undefined) {
-    const def = acc.rb.parameters.get(id);
+    const def = acc.rb.parameters.get(SLOT_IDS[slotNo]!);
     v = (def && valueAt(def.values, ctx.m.firstDay)) ?? null;
-    ctx.params.set(id, v);
+    ctx.slots[slotNo] = v;
   }
   if (v === null) {
+    const id = SLOT_IDS[slotNo]!;
     if (acc.missing === null) acc.missing = [id];
     else if (!acc.missing.includes(id)) acc.missing.push(id);
     return undefined;
@@ -240,15 +256,15 @@ interface ChildBand {
   readonly max: number;
   readonly sv: string;
   readonly en: string;
-  /** Parameter id with lunch at home (or the only one from seven years). */
-  readonly id: string;
-  /** Parameter id without weekday lunch at home, for 0–6 years. */
-  readonly noLunchId: string | null;
+  /** Parameter slot with lunch at home (or the only one from seven years). */
+  readonly slot: number;
+  /** Parameter slot without weekday lunch at home (0–6 years), else -1. */
+  readonly noLunchSlot: number;
 }
 
 function band(max: number, name: string, sv: string, en: string, lunch: boolean): ChildBand {
   const id = `riksnorm.personal.child.${name}`;
-  return { max, sv, en, id, noLunchId: lunch ? `${id}.withoutLunch` : null };
+  return { max, sv, en, slot: slot(id), noLunchSlot: lunch ? slot(`${id}.withoutLunch`) : -1 };
 }
 
 const CHILD_BANDS: readonly ChildBand[] = [
@@ -262,16 +278,18 @@ const CHILD_BANDS: readonly ChildBand[] = [
   band(20, '19-20', '19–20 år', 'aged 19–20', false),
 ];
 
-const SHARED_IDS: readonly string[] = ['', 1, 2, 3, 4, 5, 6, 7].map((n) => (n === '' ? '' : `riksnorm.shared.${n}`));
+/** The band for each age 0–20. */
+const BAND_BY_AGE: readonly ChildBand[] = Array.from({ length: 21 }, (_, age) =>
+  CHILD_BANDS.find((b) => age <= b.max)!,
+);
 
 function childBand(age: number): ChildBand {
-  for (const b of CHILD_BANDS) if (age <= b.max) return b;
-  return CHILD_BANDS[CHILD_BANDS.length - 1]!;
+  return BAND_BY_AGE[age > 20 ? 20 : age]!;
 }
 
 function adultsNorm(acc: Acc, input: CalculationInput): number {
   const couple = input.household.adults.length === 2;
-  const p = param(acc, couple ? 'riksnorm.personal.adult.couple' : 'riksnorm.personal.adult.single');
+  const p = param(acc, couple ? ADULT_COUPLE : ADULT_SINGLE);
   if (!p) return 0;
   if (acc.explain) {
     const adults = input.household.adults;
@@ -305,9 +323,9 @@ function childrenNorm(acc: Acc, input: CalculationInput): number {
   for (const c of input.household.children) {
     const age = c.birthDate > m.firstDay ? 0 : ageOnFirst(c.birthDate, m.year, m.month);
     const band = childBand(age);
-    const lunchBand = band.noLunchId !== null;
+    const lunchBand = band.noLunchSlot >= 0;
     const withoutLunch = lunchBand && !c.lunchAtHome;
-    const p = param(acc, withoutLunch ? band.noLunchId! : band.id);
+    const p = param(acc, withoutLunch ? band.noLunchSlot : band.slot);
     if (!p) continue;
     const days = c.daysAtHome ?? m.days;
     const partTime = days < m.days;
@@ -348,11 +366,11 @@ function childrenNorm(acc: Acc, input: CalculationInput): number {
 /** Shared costs for a household of `size` persons (above seven: the 6→7 step per extra person). */
 function sharedFor(acc: Acc, size: number): { amount: number; params: ParameterValue[] } | undefined {
   if (size <= 7) {
-    const p = param(acc, SHARED_IDS[size]!);
+    const p = param(acc, SHARED[size]!);
     return p && { amount: p.amount, params: [p] };
   }
-  const p6 = param(acc, SHARED_IDS[6]!);
-  const p7 = param(acc, SHARED_IDS[7]!);
+  const p6 = param(acc, SHARED[6]!);
+  const p7 = param(acc, SHARED[7]!);
   if (!p6 || !p7) return undefined;
   return { amount: p7.amount + (size - 7) * (p7.amount - p6.amount), params: [p6, p7] };
 }
@@ -637,7 +655,7 @@ function incomes(acc: Acc, input: CalculationInput): number {
         });
       continue;
     }
-    const rate = param(acc, 'jobbstimulans.rate');
+    const rate = param(acc, JOBBSTIMULANS_RATE);
     if (!rate) continue;
     const exempt = ceilDiv(earned * rate.amount, 10_000);
     total -= exempt;
@@ -665,7 +683,7 @@ function incomes(acc: Acc, input: CalculationInput): number {
   for (const c of input.household.children) {
     const earned = employmentIncome(input, c.id);
     if (earned === 0) continue;
-    const pbb = param(acc, 'prisbasbelopp');
+    const pbb = param(acc, PRISBASBELOPP);
     if (!pbb) continue;
     const earlier = ore(c.earlierEarningsThisYear);
     const room = pbb.amount > earlier ? pbb.amount - earlier : 0;
