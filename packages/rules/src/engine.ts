@@ -156,8 +156,8 @@ function monthContext(rb: RuleBook, month: string): MonthContext {
 }
 
 const STATUS_RANK: Record<VerificationStatus, number> = { verified: 0, secondary: 1, derived: 2 };
-const NO_FLAGS: readonly Flag[] = [];
-const NO_PARAMS: readonly ParameterValue[] = [];
+const NO_FLAGS: readonly Flag[] = Object.freeze([]);
+const NO_PARAMS: readonly ParameterValue[] = Object.freeze([]);
 // Shared empty arrays for totals-only runs, which never push to them.
 const NO_LINES: Line[] = [];
 const NO_WARNINGS: Warning[] = [];

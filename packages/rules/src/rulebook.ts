@@ -210,6 +210,8 @@ export function compileBlocks(
         ...(method !== undefined ? { method } : {}),
         ...(note !== undefined ? { note } : {}),
       };
+      // Frozen: results cite these objects directly, so no caller can change the rule book through them.
+      Object.freeze(value);
       const list = byId.get(id) ?? [];
       for (const other of list)
         if (overlaps(other, value)) problems.push(`${where}: ${id} overlaps the value from ${other.from}`);
@@ -245,21 +247,23 @@ export function compileRuleBook(input: unknown): RuleBook {
     const periods: RulePeriod[] = r.periods.map((p, i) => ({
       from: p.from,
       until: p.until ?? null,
-      references: p.references.map((ref) => {
-        const s = src.sources[ref.source];
-        if (!s) {
-          problems.push(`rules.${id}.periods[${i}]: unknown source ${ref.source}`);
-          return { source: ref.source, act: '?', provision: ref.provision, url: '', known: false };
-        }
-        return {
-          source: ref.source,
-          act: s.act,
-          provision: ref.provision,
-          url: s.url,
-          known: ref.unknown === undefined,
-          ...(ref.unknown !== undefined ? { note: ref.unknown } : {}),
-        };
-      }),
+      references: Object.freeze(
+        p.references.map((ref) => {
+          const s = src.sources[ref.source];
+          if (!s) {
+            problems.push(`rules.${id}.periods[${i}]: unknown source ${ref.source}`);
+            return { source: ref.source, act: '?', provision: ref.provision, url: '', known: false };
+          }
+          return Object.freeze({
+            source: ref.source,
+            act: s.act,
+            provision: ref.provision,
+            url: s.url,
+            known: ref.unknown === undefined,
+            ...(ref.unknown !== undefined ? { note: ref.unknown } : {}),
+          });
+        }),
+      ),
     }));
     periods.sort((a, b) => (a.from < b.from ? -1 : 1));
     for (let i = 1; i < periods.length; i++) {
