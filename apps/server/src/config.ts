@@ -6,6 +6,9 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RULEBOOK_DIR: z.string().optional(),
+  /** postgres://… to use a PostgreSQL server; unset: embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z.string().startsWith('postgres').optional(),
+  DATA_DIR: z.string().default('./data/pglite'),
   MUNICIPALITIES_FILE: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
 });

@@ -2,17 +2,26 @@
 import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
-import { loadMunicipalities } from './municipalities.ts';
+import { migrate, openDatabase } from './db/database.ts';
+import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from './municipalities.ts';
 
 const config = readConfig();
 const rulebook = loadRuleBook(config.RULEBOOK_DIR);
-const municipalities = loadMunicipalities(rulebook, config.MUNICIPALITIES_FILE);
+const store = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+const applied = await migrate(store.db);
+const seeded = await seedMunicipalities(store.db, readMunicipalityFile(config.MUNICIPALITIES_FILE));
+const municipalities = await readMunicipalities(store.db, rulebook);
 const app = await buildApp({
   rulebook,
   municipalities,
   logger: { level: config.LOG_LEVEL },
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
 });
+app.addHook('onClose', async () => store.close());
+app.log.info(
+  { database: store.kind, migrationsApplied: applied.length, municipalitiesSeeded: seeded },
+  'database ready',
+);
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {

@@ -2,17 +2,22 @@
 import type { FastifyInstance } from 'fastify';
 import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from '../src/app.ts';
-import { loadMunicipalities } from '../src/municipalities.ts';
+import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from '../src/municipalities.ts';
+import { testDatabase } from './db.ts';
 
 export interface Running {
   readonly app: FastifyInstance;
   readonly url: string;
 }
 
+/** The server with the demo municipalities in a fresh database, as `npm start` would run it. */
 export async function startServer(options: { rateLimitPerMinute?: number } = {}): Promise<Running> {
   const rulebook = loadRuleBook();
-  const municipalities = loadMunicipalities(rulebook);
+  const store = await testDatabase();
+  await seedMunicipalities(store.db, readMunicipalityFile());
+  const municipalities = await readMunicipalities(store.db, rulebook);
   const app = await buildApp({ rulebook, municipalities, ...options });
+  app.addHook('onClose', async () => store.close());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no address');

@@ -1,0 +1,60 @@
+/**
+ * Storage: PostgreSQL only. Embedded PGlite (persisted under ./data, or in memory) by default;
+ * a real PostgreSQL server when DATABASE_URL is set. Both speak the same SQL, so every query and
+ * migration runs unchanged on either.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import pg from 'pg';
+import * as m0001 from './migrations/0001-municipalities.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+/** Every migration, in order. Never edit one that has shipped: add the next. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-municipalities': m0001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export interface Db {
+  readonly db: Kysely<Database>;
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… — use a PostgreSQL server. */
+  readonly url?: string;
+  /** PGlite data directory; 'memory' for a throw-away database. Ignored with `url`. */
+  readonly dataDir?: string;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Db> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const dir = options.dataDir ?? './data/pglite';
+  if (dir !== 'memory') mkdirSync(dir, { recursive: true });
+  const lite = await PGlite.create(dir === 'memory' ? undefined : dir);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(lite) });
+  return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+/** Brings the schema to the latest migration; throws with the failing migration's name. */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message}`);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,37 @@
+/**
+ * A fresh, migrated database for a test: in-memory PGlite by default, or a new database on the
+ * PostgreSQL server named by DATABASE_URL (CI runs the whole suite both ways). Never mocked.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate, openDatabase } from '../src/db/database.ts';
+import type { Db } from '../src/db/database.ts';
+
+export async function testDatabase(): Promise<Db> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const store = await openDatabase({ dataDir: 'memory' });
+    await migrate(store.db);
+    return store;
+  }
+  const name = `tillit_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const testUrl = new URL(url);
+  testUrl.pathname = `/${name}`;
+  const store = await openDatabase({ url: testUrl.toString() });
+  await migrate(store.db);
+  return {
+    db: store.db,
+    kind: store.kind,
+    async close() {
+      await store.close();
+      const a = new pg.Client({ connectionString: url });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
