@@ -13,6 +13,11 @@ import { calculationInputSchema, toFieldProblems } from '@tillit/rules';
 import type { RuleBook } from '@tillit/rules';
 import { calculateInput } from './calculation-service.ts';
 import type { Municipalities } from './municipalities.ts';
+import { authPlugin } from './auth/plugin.ts';
+import type { AuthOptions } from './auth/plugin.ts';
+import type { Database } from './db/schema.ts';
+import { applicationRoutes } from './routes/applications.ts';
+import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
 import { PROBLEM_TYPES, negotiateLang, problem, problemSchema } from './problems.ts';
 import type { ProblemType } from './problems.ts';
@@ -22,6 +27,9 @@ import { rulebookToJson } from './rulebook-json.ts';
 export interface AppOptions {
   readonly rulebook: RuleBook;
   readonly municipalities: Municipalities;
+  /** OIDC bearer-token verification (issuer and audience). */
+  readonly auth: AuthOptions;
+  readonly db: Kysely<Database>;
   readonly logger?: FastifyServerOptions['logger'];
   /** Requests per minute and client address on public endpoints. */
   readonly rateLimitPerMinute?: number;
@@ -89,6 +97,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     else if (status === 415) type = 'unsupported-media-type';
     else if (status === 429) type = 'rate-limited';
     else if (status === 404) type = 'not-found';
+    else if (status === 401) type = 'unauthorized';
+    else if (status === 403) type = 'forbidden';
     else if (status === 400) type = 'invalid-json';
     if (type === 'internal') req.log.error({ err: { message: err.message, stack: err.stack } }, 'unhandled error');
     const detail =
@@ -131,12 +141,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       tags: [
         { name: 'calculation', description: 'The rule book and calculations (public, no login).' },
+        { name: 'applications', description: "Applicants' applications (bearer token with the applicant role)." },
+        { name: 'cases', description: "Staff access to their municipality's cases." },
         { name: 'operations', description: 'Health and readiness.' },
       ],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
+
+  await app.register(authPlugin, opts.auth);
 
   const { rulebook, municipalities } = opts;
   const rulebookJson = rulebookToJson(rulebook);
@@ -214,6 +229,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await applicationRoutes(app, { db: opts.db, municipalities: () => municipalities });
 
   const html = 'text/html; charset=utf-8';
   const pageLang = (q: unknown) => (q === 'en' ? 'en' : 'sv');

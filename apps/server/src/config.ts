@@ -10,6 +10,13 @@ const envSchema = z.object({
   DATABASE_URL: z.string().startsWith('postgres').optional(),
   DATA_DIR: z.string().default('./data/pglite'),
   MUNICIPALITIES_FILE: z.string().optional(),
+  /** The OpenID Provider whose access tokens the API accepts. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: z.string().default('tillit-api'),
+  /** Start the built-in test identity provider (demo and tests only; refused in production). */
+  TEST_IDP: z.stringbool().default(false),
+  TEST_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  NODE_ENV: z.string().default('development'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
 });
 export type Config = z.infer<typeof envSchema>;
@@ -21,5 +28,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
+  if (r.data.TEST_IDP && r.data.NODE_ENV === 'production') throw new Error('TEST_IDP is refused in production');
   return r.data;
 }

@@ -19,6 +19,12 @@ export const PROBLEM_TYPES = {
     title: { sv: 'Regelboken saknar belopp för månaden', en: 'The rule book has no amounts for the month' },
   },
   'not-found': { status: 404, title: { sv: 'Sidan finns inte', en: 'Not found' } },
+  unauthorized: { status: 401, title: { sv: 'Du behöver logga in', en: 'Authentication required' } },
+  forbidden: { status: 403, title: { sv: 'Du saknar behörighet', en: 'You do not have access' } },
+  'auth-unavailable': {
+    status: 503,
+    title: { sv: 'Inloggningen går inte att kontrollera just nu', en: 'Sign-in cannot be checked right now' },
+  },
   'payload-too-large': { status: 413, title: { sv: 'Förfrågan är för stor', en: 'The request is too large' } },
   'unsupported-media-type': {
     status: 415,

@@ -2,24 +2,39 @@
 import type { FastifyInstance } from 'fastify';
 import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from '../src/app.ts';
+import { startTestIdentityProvider } from '../src/auth/test-idp.ts';
+import type { Db } from '../src/db/database.ts';
 import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from '../src/municipalities.ts';
 import { testDatabase } from './db.ts';
 
 export interface Running {
   readonly app: FastifyInstance;
   readonly url: string;
+  readonly store: Db;
+  /** A real signed access token for a test user in config/test-users.yaml. */
+  tokenFor(userId: string): Promise<string>;
 }
 
-/** The server with the demo municipalities in a fresh database, as `npm start` would run it. */
+/** The server with the demo municipalities in a fresh database and the test identity provider. */
 export async function startServer(options: { rateLimitPerMinute?: number } = {}): Promise<Running> {
   const rulebook = loadRuleBook();
+  const idp = await startTestIdentityProvider({ port: 0 });
   const store = await testDatabase();
   await seedMunicipalities(store.db, readMunicipalityFile());
   const municipalities = await readMunicipalities(store.db, rulebook);
-  const app = await buildApp({ rulebook, municipalities, ...options });
-  app.addHook('onClose', async () => store.close());
+  const app = await buildApp({
+    rulebook,
+    municipalities,
+    db: store.db,
+    auth: { issuer: idp.issuer, audience: idp.audience },
+    ...options,
+  });
+  app.addHook('onClose', async () => {
+    await store.close();
+    await idp.close();
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no address');
-  return { app, url: `http://127.0.0.1:${address.port}` };
+  return { app, url: `http://127.0.0.1:${address.port}`, store, tokenFor: (id) => idp.tokenFor(id) };
 }

@@ -10,12 +10,16 @@ import { Migrator } from 'kysely/migration';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import * as m0001 from './migrations/0001-municipalities.ts';
+import * as m0002 from './migrations/0002-cases.ts';
+import * as m0003 from './migrations/0003-audit-log.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Never edit one that has shipped: add the next. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-municipalities': m0001,
+  '0002-cases': m0002,
+  '0003-audit-log': m0003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

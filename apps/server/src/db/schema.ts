@@ -1,7 +1,9 @@
 /** The database's tables as Kysely sees them. One interface per table; migrations are the truth. */
 import type { ColumnType, Generated } from 'kysely';
 
+/** A timestamptz with a database default (optional on insert). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** jsonb: written as a JSON string, read as parsed JSON (validated by the repository). */
 type Json = ColumnType<unknown, string, string>;
 
@@ -11,11 +13,129 @@ export interface MunicipalityTable {
   code: string;
   host_id: string | null;
   settings: Json;
-  guidelines: Json;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  guidelines: ColumnType<unknown, string | undefined, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/**
+ * The append-only, hash-chained audit log (migration 0003, src/audit.ts). Nothing is updatable,
+ * even in the types. `id` is bigint: pg returns it as a string, PGlite as a number — read it as
+ * `id::text`.
+ */
+export interface AuditLogTable {
+  id: ColumnType<string | number, never, never>;
+  at: ColumnType<Date, Date | string, never>;
+  actor: ColumnType<string, string, never>;
+  role: ColumnType<string, string, never>;
+  municipality_id: ColumnType<string | null, string | null, never>;
+  action: ColumnType<'read' | 'write', 'read' | 'write', never>;
+  object_type: ColumnType<string, string, never>;
+  object_id: ColumnType<string | null, string | null, never>;
+  purpose: ColumnType<string, string, never>;
+  /** jsonb object: written as a JSON string, read as parsed JSON. */
+  details: ColumnType<unknown, string | undefined, never>;
+  prev_hash: ColumnType<string, string, never>;
+  hash: ColumnType<string, string, never>;
+}
+
+export interface ApplicationTable {
+  id: string;
+  municipality_id: string;
+  /** The applicant's personnummer: secret, never logged or put in a URL. */
+  applicant: string;
+  kind: 'new' | 'renewal' | 'supplementary';
+  month: string;
+  status: ApplicationStatus;
+  draft: Json | null;
+  snapshot: Json | null;
+  client_key: string | null;
+  duplicate_of: string | null;
+  submitted_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ApplicationStatus =
+  'draft' | 'received' | 'collecting' | 'assessing' | 'decided' | 'needs-person' | 'waiting-applicant' | 'withdrawn';
+
+export interface ApplicationEventTable {
+  id: Generated<string>;
+  application_id: string;
+  municipality_id: string;
+  at: Timestamp;
+  status: string;
+  actor: string;
+  note: Json | null;
+}
+
+export interface EvidenceTable {
+  id: Generated<string>;
+  application_id: string;
+  municipality_id: string;
+  source: string;
+  fetched_at: Timestamp;
+  data: Json;
+}
+
+export interface FlagTable {
+  id: Generated<string>;
+  application_id: string;
+  municipality_id: string;
+  check_id: string;
+  outcome: 'flag' | 'block';
+  text: Json;
+  status: Generated<'open' | 'acknowledged' | 'resolved'>;
+  created_at: Timestamp;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+  close_note: Json | null;
+}
+
+export interface DecisionTable {
+  id: string;
+  application_id: string;
+  municipality_id: string;
+  outcome: 'bifall' | 'delavslag' | 'avslag' | 'avvisning';
+  amount_ore: ColumnType<string, number | string, number | string>;
+  automated: boolean;
+  decided_by: string;
+  reasons: Json;
+  receipt: Json;
+  created_at: Timestamp;
+}
+
+export interface JobTable {
+  id: Generated<string>;
+  municipality_id: string;
+  application_id: string;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  done_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface RulebookConfirmationTable {
+  id: Generated<string>;
+  year: number;
+  rulebook_hash: string;
+  confirmed_by: string;
+  second_by: string;
+  note: string;
+  confirmed_at: Timestamp;
 }
 
 export interface Database {
+  rulebook_confirmation: RulebookConfirmationTable;
   municipality: MunicipalityTable;
+  application: ApplicationTable;
+  application_event: ApplicationEventTable;
+  evidence: EvidenceTable;
+  flag: FlagTable;
+  decision: DecisionTable;
+  job: JobTable;
+  audit_log: AuditLogTable;
 }

@@ -1,0 +1,276 @@
+/**
+ * The pipeline worker: takes jobs from the durable queue in the database (row locks with SKIP
+ * LOCKED, so several workers can share one PostgreSQL), collects the authorities' data, runs the
+ * checks and the rule book, and decides or hands the case to a person — all final writes in one
+ * transaction, so a crash leaves no half decision and the job is simply taken again.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { previousMonth, route, runChecks, toCalculationInput } from '@tillit/domain';
+import type { ApplicationContent, Evidence } from '@tillit/domain';
+import { CalculationError, calculate, parseCalculationInput } from '@tillit/rules';
+import type { CalculationResult, Msg, RuleBook } from '@tillit/rules';
+import type { Database } from '../db/schema.ts';
+import type { Municipalities } from '../municipalities.ts';
+import { recordStatus } from './applications.ts';
+
+export interface ClaimedJob {
+  readonly id: string;
+  readonly applicationId: string;
+  readonly municipality: string;
+  readonly attempts: number;
+}
+
+export type CollectOutcome =
+  | { readonly ok: true; readonly evidence: Evidence }
+  | { readonly ok: false; readonly waitingFor: readonly string[]; readonly detail: string };
+
+export interface CollectRequest {
+  readonly applicationId: string;
+  readonly municipality: string;
+  readonly month: string;
+  readonly content: ApplicationContent;
+}
+
+export interface PipelineDeps {
+  readonly db: Kysely<Database>;
+  readonly rulebook: RuleBook;
+  readonly municipalities: () => Municipalities;
+  /** Fetches (and stores as evidence) the authorities' data; says what it is waiting for if a source is down. */
+  readonly collect: (req: CollectRequest) => Promise<CollectOutcome>;
+  readonly workerId: string;
+  /** How long a claimed job stays locked; a crashed worker's job is taken again after it. */
+  readonly lockSeconds?: number;
+  /** Delay before retrying a job whose sources were unavailable. */
+  readonly retryDelayMs?: (attempts: number) => number;
+}
+
+const DEFAULT_RETRY = (attempts: number) => Math.min(60_000, 1_000 * 2 ** Math.min(attempts, 6));
+
+/** Claims the next due job, or undefined. */
+export async function claimNext(deps: PipelineDeps): Promise<ClaimedJob | undefined> {
+  const lock = deps.lockSeconds ?? 60;
+  const r = await sql<{ id: string; application_id: string; municipality_id: string; attempts: number }>`
+    update job set attempts = attempts + 1, locked_by = ${deps.workerId},
+      locked_until = now() + make_interval(secs => ${lock})
+    where id = (
+      select id from job
+      where done_at is null and run_at <= now() and (locked_until is null or locked_until < now())
+      order by run_at, id
+      limit 1
+      for update skip locked)
+    returning id, application_id, municipality_id, attempts`.execute(deps.db);
+  const row = r.rows[0];
+  return (
+    row && {
+      id: String(row.id),
+      applicationId: row.application_id,
+      municipality: row.municipality_id,
+      attempts: row.attempts,
+    }
+  );
+}
+
+export type ProcessOutcome = 'decided' | 'needs-person' | 'waiting' | 'already-done';
+
+const NOT_CALCULABLE: Msg = {
+  sv: 'Regelboken saknar belopp för månaden; ansökan kan inte räknas automatiskt.',
+  en: 'The rule book lacks amounts for the month; the application cannot be calculated automatically.',
+};
+
+async function parametersConfirmed(deps: PipelineDeps, month: string): Promise<boolean> {
+  const row = await deps.db
+    .selectFrom('rulebook_confirmation')
+    .select('id')
+    .where('year', '=', Number(month.slice(0, 4)))
+    .where('rulebook_hash', '=', deps.rulebook.hash)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Processes one claimed job to its next resting state. Safe to run again after a crash. */
+export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<ProcessOutcome> {
+  const { db } = deps;
+  const scope = { id: job.applicationId, municipality: job.municipality };
+  const app = await db
+    .selectFrom('application')
+    .selectAll()
+    .where('id', '=', job.applicationId)
+    .where('municipality_id', '=', job.municipality)
+    .executeTakeFirstOrThrow();
+  if (app.status !== 'received' && app.status !== 'collecting' && app.status !== 'assessing') {
+    await db.updateTable('job').set({ done_at: new Date(), locked_until: null }).where('id', '=', job.id).execute();
+    return 'already-done';
+  }
+  const content = app.snapshot as ApplicationContent;
+  if (app.status === 'received') await recordStatus(db, scope, 'collecting', 'system');
+
+  const collected = await deps.collect({
+    applicationId: app.id,
+    municipality: app.municipality_id,
+    month: app.month,
+    content,
+  });
+  if (!collected.ok) {
+    // Never decide on missing data: wait, and try again later by ourselves.
+    const delay = (deps.retryDelayMs ?? DEFAULT_RETRY)(job.attempts);
+    await db
+      .updateTable('job')
+      .set({ run_at: new Date(Date.now() + delay), locked_until: null, locked_by: null, last_error: collected.detail })
+      .where('id', '=', job.id)
+      .execute();
+    if (job.attempts === 1)
+      await db
+        .insertInto('application_event')
+        .values({
+          application_id: app.id,
+          municipality_id: app.municipality_id,
+          status: 'collecting',
+          actor: 'system',
+          note: JSON.stringify({ waitingFor: collected.waitingFor }),
+        })
+        .execute();
+    return 'waiting';
+  }
+
+  const municipality = deps.municipalities().get(app.municipality_id);
+  if (!municipality) throw new Error(`unknown municipality ${app.municipality_id}`);
+  const month = app.month;
+  const controlMonth = previousMonth(month);
+
+  let calculation: CalculationResult | undefined;
+  let notCalculable: Msg | undefined;
+  const parsed = parseCalculationInput(toCalculationInput(content, month, app.municipality_id));
+  if (!parsed.ok) notCalculable = { sv: 'Ansökan kunde inte räknas.', en: 'The application could not be calculated.' };
+  else {
+    try {
+      calculation = calculate(deps.rulebook, parsed.input, { guidelines: municipality.guidelines });
+    } catch (e) {
+      if (!(e instanceof CalculationError)) throw e;
+      notCalculable = NOT_CALCULABLE;
+    }
+  }
+
+  const previousRow = await db
+    .selectFrom('application')
+    .select('snapshot')
+    .where('municipality_id', '=', app.municipality_id)
+    .where('applicant', '=', app.applicant)
+    .where('id', '!=', app.id)
+    .where('snapshot', 'is not', null)
+    .where('month', '<', month)
+    .orderBy('month', 'desc')
+    .executeTakeFirst();
+
+  const checks = calculation
+    ? runChecks({
+        kind: app.kind,
+        month,
+        controlMonth,
+        comparisonMonth: previousMonth(controlMonth),
+        municipalityCode: municipality.code,
+        incomeChangeThresholdBasisPoints: municipality.settings.incomeChangeThresholdBasisPoints,
+        content,
+        evidence: collected.evidence,
+        ...(previousRow?.snapshot ? { previous: previousRow.snapshot as ApplicationContent } : {}),
+        duplicates: app.duplicate_of ? 1 : 0,
+        recentRecoveryClaim: false,
+        calculation,
+      })
+    : [];
+  const routed = calculation
+    ? route({
+        policy: municipality.settings.decisionPolicy,
+        checks,
+        calculation,
+        parametersConfirmed: await parametersConfirmed(deps, month),
+      })
+    : undefined;
+
+  return db.transaction().execute(async (tx) => {
+    const locked = await tx
+      .selectFrom('application')
+      .select('status')
+      .where('id', '=', app.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (locked.status === 'decided' || locked.status === 'needs-person') {
+      await tx.updateTable('job').set({ done_at: new Date(), locked_until: null }).where('id', '=', job.id).execute();
+      return 'already-done' as const;
+    }
+    for (const c of checks.filter((x) => x.outcome !== 'pass')) {
+      await tx
+        .insertInto('flag')
+        .values({
+          application_id: app.id,
+          municipality_id: app.municipality_id,
+          check_id: c.check,
+          outcome: c.outcome === 'block' ? 'block' : 'flag',
+          text: JSON.stringify(c.text),
+          closed_at: null,
+          closed_by: null,
+          close_note: null,
+        })
+        .onConflict((oc) => oc.columns(['application_id', 'check_id']).doNothing())
+        .execute();
+    }
+    let outcome: ProcessOutcome;
+    if (routed?.route === 'decide' && calculation) {
+      await tx
+        .insertInto('decision')
+        .values({
+          id: randomUUID(),
+          application_id: app.id,
+          municipality_id: app.municipality_id,
+          outcome: routed.outcome,
+          amount_ore: routed.amountOre,
+          automated: true,
+          decided_by: `system (delegation: ${municipality.name})`,
+          reasons: JSON.stringify(routed.reasons),
+          receipt: JSON.stringify(calculation.receipt),
+        })
+        .execute();
+      await recordStatus(tx, scope, 'decided', 'system', { outcome: routed.outcome, amountOre: routed.amountOre });
+      outcome = 'decided';
+    } else {
+      const reasons = routed?.reasons ?? [notCalculable ?? NOT_CALCULABLE];
+      await recordStatus(tx, scope, 'needs-person', 'system', {
+        reasons,
+        ...(routed?.route === 'person' ? { proposal: routed.proposal } : {}),
+      });
+      outcome = 'needs-person';
+    }
+    await tx.updateTable('job').set({ done_at: new Date(), locked_until: null }).where('id', '=', job.id).execute();
+    return outcome;
+  });
+}
+
+/** Runs jobs until `signal` aborts; sleeps `idleMs` when the queue is empty. */
+export async function runWorker(
+  deps: PipelineDeps,
+  opts: { signal: AbortSignal; idleMs?: number; onError?: (e: unknown) => void },
+): Promise<void> {
+  while (!opts.signal.aborted) {
+    let job: ClaimedJob | undefined;
+    try {
+      job = await claimNext(deps);
+      if (job) await processJob(deps, job);
+    } catch (e) {
+      opts.onError?.(e);
+      if (job) {
+        await deps.db
+          .updateTable('job')
+          .set({
+            locked_until: null,
+            last_error: String((e as Error).message).slice(0, 500),
+            run_at: new Date(Date.now() + 5_000),
+          })
+          .where('id', '=', job.id)
+          .execute()
+          .catch(() => undefined);
+      }
+    }
+    if (!job) await new Promise((r) => setTimeout(r, opts.idleMs ?? 200));
+  }
+}
