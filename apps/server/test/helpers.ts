@@ -3,22 +3,31 @@ import type { FastifyInstance } from 'fastify';
 import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from '../src/app.ts';
 import { startTestIdentityProvider } from '../src/auth/test-idp.ts';
+import { readTestUsers } from '../src/auth/test-users.ts';
+import type { TestUser } from '../src/auth/test-users.ts';
 import type { Db } from '../src/db/database.ts';
 import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from '../src/municipalities.ts';
+import type { Municipalities } from '../src/municipalities.ts';
+import type { RuleBook } from '@tillit/rules';
 import { testDatabase } from './db.ts';
 
 export interface Running {
   readonly app: FastifyInstance;
   readonly url: string;
   readonly store: Db;
+  readonly rulebook: RuleBook;
+  readonly municipalities: Municipalities;
   /** A real signed access token for a test user in config/test-users.yaml. */
   tokenFor(userId: string): Promise<string>;
 }
 
 /** The server with the demo municipalities in a fresh database and the test identity provider. */
-export async function startServer(options: { rateLimitPerMinute?: number } = {}): Promise<Running> {
+export async function startServer(
+  options: { rateLimitPerMinute?: number; extraUsers?: readonly TestUser[] } = {},
+): Promise<Running> {
+  const { extraUsers = [], ...appOptions } = options;
   const rulebook = loadRuleBook();
-  const idp = await startTestIdentityProvider({ port: 0 });
+  const idp = await startTestIdentityProvider({ port: 0, users: [...readTestUsers(), ...extraUsers] });
   const store = await testDatabase();
   await seedMunicipalities(store.db, readMunicipalityFile());
   const municipalities = await readMunicipalities(store.db, rulebook);
@@ -27,7 +36,7 @@ export async function startServer(options: { rateLimitPerMinute?: number } = {})
     municipalities,
     db: store.db,
     auth: { issuer: idp.issuer, audience: idp.audience },
-    ...options,
+    ...appOptions,
   });
   app.addHook('onClose', async () => {
     await store.close();
@@ -36,5 +45,12 @@ export async function startServer(options: { rateLimitPerMinute?: number } = {})
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no address');
-  return { app, url: `http://127.0.0.1:${address.port}`, store, tokenFor: (id) => idp.tokenFor(id) };
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    store,
+    rulebook,
+    municipalities,
+    tokenFor: (id) => idp.tokenFor(id),
+  };
 }

@@ -352,6 +352,11 @@ function describe(issue: z.core.$ZodIssue, lang: Lang): { code: string; message:
     case 'too_small':
       if (issue.origin === 'array')
         return { code: 'too-few', message: sv ? `Ange minst ${issue.minimum}.` : `Give at least ${issue.minimum}.` };
+      if (issue.origin === 'string')
+        return {
+          code: 'too-short',
+          message: sv ? `Ange minst ${issue.minimum} tecken.` : `Give at least ${issue.minimum} characters.`,
+        };
       return {
         code: 'too-small',
         message: sv ? `Värdet ska vara minst ${issue.minimum}.` : `The value must be at least ${issue.minimum}.`,
@@ -359,6 +364,11 @@ function describe(issue: z.core.$ZodIssue, lang: Lang): { code: string; message:
     case 'too_big':
       if (issue.origin === 'array')
         return { code: 'too-many', message: sv ? `Ange högst ${issue.maximum}.` : `Give at most ${issue.maximum}.` };
+      if (issue.origin === 'string')
+        return {
+          code: 'too-long',
+          message: sv ? `Ange högst ${issue.maximum} tecken.` : `Give at most ${issue.maximum} characters.`,
+        };
       return {
         code: 'too-big',
         message: sv ? `Värdet får vara högst ${issue.maximum}.` : `The value must be at most ${issue.maximum}.`,

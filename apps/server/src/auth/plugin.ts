@@ -43,7 +43,6 @@ export interface AuthOptions {
 export const DEFAULT_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
-
 const DETAILS: Record<'missing' | 'invalid' | 'role' | 'unavailable', Record<Lang, string>> = {
   missing: {
     sv: 'Skicka en åtkomsttoken i Authorization-huvudet (Bearer).',

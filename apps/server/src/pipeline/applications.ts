@@ -142,6 +142,25 @@ export async function submit(
     if (!row || row.status !== 'draft') return { ok: false, reason: 'not-found' };
     const parsed = applicationContentSchema.safeParse(row.draft, { reportInput: true });
     if (!parsed.success) return { ok: false, reason: 'invalid', issues: parsed.error.issues };
+    if (parsed.data.household.adults[0]!.personnummer !== scope.applicant)
+      return {
+        ok: false,
+        reason: 'invalid',
+        issues: [
+          {
+            code: 'custom',
+            path: ['household', 'adults', 0, 'personnummer'],
+            message: 'the first adult must be the signed-in applicant',
+            params: {
+              code: 'applicant',
+              msg: {
+                sv: 'Den första vuxna i hushållet ska vara du som är inloggad och söker.',
+                en: 'The first adult in the household must be you, the signed-in applicant.',
+              },
+            },
+          },
+        ],
+      };
 
     const other = await tx
       .selectFrom('application')

@@ -134,6 +134,7 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
     return 'waiting';
   }
 
+  if (app.status !== 'assessing') await recordStatus(db, scope, 'assessing', 'system');
   const municipality = deps.municipalities().get(app.municipality_id);
   if (!municipality) throw new Error(`unknown municipality ${app.municipality_id}`);
   const month = app.month;
