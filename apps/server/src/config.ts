@@ -17,6 +17,12 @@ const envSchema = z.object({
   TEST_IDP: z.stringbool().default(false),
   TEST_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   NODE_ENV: z.string().default('development'),
+  /** The authorities' data (an SSBTEK gateway); unset outside production: the built-in simulator. */
+  AUTHORITY_URL: z.url().optional(),
+  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  SIM_HOUSEHOLDS: z.coerce.number().int().min(1).max(100_000).default(3000),
+  /** Pipeline workers in the server process. */
+  WORKERS: z.coerce.number().int().min(0).max(32).default(2),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
 });
 export type Config = z.infer<typeof envSchema>;

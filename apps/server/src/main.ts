@@ -1,10 +1,22 @@
-/** `npm start`: the server on http://localhost:3000 (PORT, HOST), with graceful shutdown. */
+/**
+ * `npm start`: the whole system on one machine — the server on http://localhost:3000 (PORT,
+ * HOST), the embedded database (or DATABASE_URL), the authority simulator (unless AUTHORITY_URL
+ * names real sources), the test identity provider (unless OIDC_ISSUER names a real one), and
+ * WORKERS pipeline workers in the process. Graceful shutdown on SIGTERM and SIGINT.
+ */
+import { startAuthoritySim } from '@tillit/authority-sim';
+import type { AuthoritySim, SimHousehold } from '@tillit/authority-sim';
 import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from './app.ts';
+import { authorityCollector } from './authorities/collector.ts';
+import { ResilientClient } from './authorities/resilient-client.ts';
 import { startTestIdentityProvider } from './auth/test-idp.ts';
+import { readTestUsers } from './auth/test-users.ts';
+import type { TestUser } from './auth/test-users.ts';
 import { readConfig } from './config.ts';
 import { migrate, openDatabase } from './db/database.ts';
 import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from './municipalities.ts';
+import { runWorker } from './pipeline/worker.ts';
 
 const config = readConfig();
 const rulebook = loadRuleBook(config.RULEBOOK_DIR);
@@ -12,13 +24,42 @@ const store = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DAT
 const applied = await migrate(store.db);
 const seeded = await seedMunicipalities(store.db, readMunicipalityFile(config.MUNICIPALITIES_FILE));
 const municipalities = await readMunicipalities(store.db, rulebook);
+const demo = config.NODE_ENV !== 'production';
+
+// The authorities: the simulator in demo mode, or the SSBTEK gateway named by AUTHORITY_URL.
+let sim: AuthoritySim | undefined;
+if (!config.AUTHORITY_URL) {
+  if (!demo) throw new Error('set AUTHORITY_URL in production');
+  sim = await startAuthoritySim({ port: config.SIM_PORT, householdsPerMunicipality: config.SIM_HOUSEHOLDS });
+}
+const authorityUrl = config.AUTHORITY_URL ?? sim!.url;
+
+// Demo applicants: a few households of the simulated population can sign in with the test provider.
+function demoApplicants(households: readonly SimHousehold[]): TestUser[] {
+  return households
+    .filter((h) => h.municipalityCode === '9901' && !h.protectedIdentity)
+    .slice(0, 5)
+    .map((h, i) => ({
+      id: `demo-applicant-${i + 1}`,
+      name: `${h.members[0]!.givenName} ${h.members[0]!.familyName}`,
+      roles: ['applicant'],
+      personnummer: h.members[0]!.personnummer,
+      protectedIdentityAccess: false,
+    }));
+}
+
 // Without OIDC_ISSUER (and outside production) the built-in test identity provider stands in.
 const testIdp =
-  config.TEST_IDP || (!config.OIDC_ISSUER && config.NODE_ENV !== 'production')
-    ? await startTestIdentityProvider({ port: config.TEST_IDP_PORT, host: config.HOST })
+  config.TEST_IDP || (!config.OIDC_ISSUER && demo)
+    ? await startTestIdentityProvider({
+        port: config.TEST_IDP_PORT,
+        host: config.HOST,
+        users: [...readTestUsers(), ...(sim ? demoApplicants(sim.population.households) : [])],
+      })
     : undefined;
 const issuer = config.OIDC_ISSUER ?? testIdp?.issuer;
 if (!issuer) throw new Error('set OIDC_ISSUER (or TEST_IDP=true for a demo)');
+
 const app = await buildApp({
   rulebook,
   municipalities,
@@ -27,13 +68,36 @@ const app = await buildApp({
   logger: { level: config.LOG_LEVEL },
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
 });
+
+// Pipeline workers in this process (more can run as their own processes against PostgreSQL).
+const stopWorkers = new AbortController();
+const client = new ResilientClient(authorityUrl);
+const workers = Array.from({ length: config.WORKERS }, (_, i) =>
+  runWorker(
+    {
+      db: store.db,
+      rulebook,
+      municipalities: () => municipalities,
+      collect: authorityCollector(store.db, client),
+      workerId: `${process.pid}-${i}`,
+    },
+    {
+      signal: stopWorkers.signal,
+      onError: (e) => app.log.error({ err: { message: (e as Error).message } }, 'worker error'),
+    },
+  ),
+);
+
 app.addHook('onClose', async () => {
+  stopWorkers.abort();
+  await Promise.all(workers);
   await store.close();
   await testIdp?.close();
+  await sim?.close();
 });
 app.log.info(
-  { database: store.kind, migrationsApplied: applied.length, municipalitiesSeeded: seeded },
-  'database ready',
+  { database: store.kind, migrationsApplied: applied.length, municipalitiesSeeded: seeded, workers: config.WORKERS },
+  'database and workers ready',
 );
 
 let closing = false;
@@ -59,6 +123,7 @@ app.log.info(
     hash: rulebook.hash.slice(0, 12),
     municipalities: municipalities.size,
     identityProvider: testIdp ? `test provider at ${testIdp.issuer}` : issuer,
+    authorities: sim ? `simulator at ${sim.url}` : authorityUrl,
   },
   `Tillit is ready: http://localhost:${config.PORT}/`,
 );
