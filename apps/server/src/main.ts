@@ -16,6 +16,7 @@ import type { TestUser } from './auth/test-users.ts';
 import { readConfig } from './config.ts';
 import { migrate, openDatabase } from './db/database.ts';
 import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from './municipalities.ts';
+import { raiseOverdueAlerts } from './pipeline/alerts.ts';
 import { runWorker } from './pipeline/worker.ts';
 
 const config = readConfig();
@@ -88,7 +89,17 @@ const workers = Array.from({ length: config.WORKERS }, (_, i) =>
   ),
 );
 
+// Late cases: every minute, raise an alert for applications past their municipality's time limit.
+const alerts = setInterval(() => {
+  raiseOverdueAlerts(store.db, municipalities).then(
+    (n) => n > 0 && app.log.warn({ alerts: n }, 'applications past their time limit'),
+    (e: unknown) => app.log.error({ err: { message: (e as Error).message } }, 'alert sweep failed'),
+  );
+}, 60_000);
+alerts.unref();
+
 app.addHook('onClose', async () => {
+  clearInterval(alerts);
   stopWorkers.abort();
   await Promise.all(workers);
   await store.close();

@@ -10,6 +10,7 @@ import type { AuthoritySim, SimHousehold } from '@tillit/authority-sim';
 import { authorityCollector } from '../src/authorities/collector.ts';
 import { ResilientClient } from '../src/authorities/resilient-client.ts';
 import type { TestUser } from '../src/auth/test-users.ts';
+import { raiseOverdueAlerts } from '../src/pipeline/alerts.ts';
 import { claimNext, processJob, runWorker } from '../src/pipeline/worker.ts';
 import type { PipelineDeps } from '../src/pipeline/worker.ts';
 import { startServer } from './helpers.ts';
@@ -47,9 +48,9 @@ const clean = (h: SimHousehold) =>
 
 beforeAll(async () => {
   sim = await startAuthoritySim({ householdsPerMunicipality: 400, referenceMonth: MONTH });
-  pick.clean = households(clean, 8);
+  pick.clean = households(clean, 9);
   pick.protected = households((h) => has(h, 'protected-identity', 'single'), 1);
-  const users: TestUser[] = [...pick.clean, ...pick.protected].map((h, i) => ({
+  const users: TestUser[] = [...pick.clean.slice(0, 8), ...pick.protected, ...pick.clean.slice(8)].map((h, i) => ({
     id: `sim-applicant-${i}`,
     name: 'Simulerad sökande',
     roles: ['applicant'],
@@ -262,5 +263,22 @@ describe('the automated case pipeline', () => {
       expect(s.status, JSON.stringify(s.events.at(-1))).toBe('decided');
       expect(s.decisions).toHaveLength(1);
     }
+  });
+
+  it('raises an alert for a case not decided within the time limit; the decision resolves it', async () => {
+    const id = await apply(9, pick.clean![8]!, 'renewal', 'pipeline-late');
+    const db = server.store.db;
+    expect(await raiseOverdueAlerts(db, server.municipalities)).toBe(0); // Ekby's limit is 24 hours
+    await db
+      .updateTable('application')
+      .set({ submitted_at: new Date(Date.now() - 25 * 3_600_000) })
+      .where('id', '=', id)
+      .execute();
+    expect(await raiseOverdueAlerts(db, server.municipalities)).toBe(1);
+    expect(await raiseOverdueAlerts(db, server.municipalities)).toBe(0); // once
+    expect(await drain()).toEqual(['decided']);
+    const alert = await db.selectFrom('alert').selectAll().where('application_id', '=', id).executeTakeFirstOrThrow();
+    expect(alert.kind).toBe('decision-overdue');
+    expect(alert.resolved_at).not.toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import pg from 'pg';
 import * as m0001 from './migrations/0001-municipalities.ts';
 import * as m0002 from './migrations/0002-cases.ts';
 import * as m0003 from './migrations/0003-audit-log.ts';
+import * as m0004 from './migrations/0004-alerts.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-municipalities': m0001,
   '0002-cases': m0002,
   '0003-audit-log': m0003,
+  '0004-alerts': m0004,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -128,7 +128,17 @@ export interface RulebookConfirmationTable {
   confirmed_at: Timestamp;
 }
 
+export interface AlertTable {
+  id: Generated<string>;
+  municipality_id: string;
+  application_id: string;
+  kind: 'decision-overdue';
+  created_at: Timestamp;
+  resolved_at: NullableTimestamp;
+}
+
 export interface Database {
+  alert: AlertTable;
   rulebook_confirmation: RulebookConfirmationTable;
   municipality: MunicipalityTable;
   application: ApplicationTable;

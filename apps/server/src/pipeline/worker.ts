@@ -13,6 +13,7 @@ import { CalculationError, calculate, parseCalculationInput } from '@tillit/rule
 import type { CalculationResult, Msg, RuleBook } from '@tillit/rules';
 import type { Database } from '../db/schema.ts';
 import type { Municipalities } from '../municipalities.ts';
+import { resolveAlerts } from './alerts.ts';
 import { recordStatus } from './applications.ts';
 
 export interface ClaimedJob {
@@ -233,6 +234,7 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
         })
         .execute();
       await recordStatus(tx, scope, 'decided', 'system', { outcome: routed.outcome, amountOre: routed.amountOre });
+      await resolveAlerts(tx, app.id);
       outcome = 'decided';
     } else {
       const reasons = routed?.reasons ?? [notCalculable ?? NOT_CALCULABLE];
