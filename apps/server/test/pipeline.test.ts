@@ -169,6 +169,8 @@ describe('the automated case pipeline', () => {
     expect(s.decisions).toHaveLength(1);
     const d = s.decisions[0]!;
     expect(d).toMatchObject({ outcome: 'bifall', automated: true });
+    // It says that it was automated and how to have a person review it.
+    expect(JSON.stringify(d.reasons)).toContain('rätt att få beslutet prövat av en handläggare');
     // 2026 single adult: 3 940 + 1 280 = 5 220; rent 6 200 within Ekby's 7 200 guideline.
     expect(Number(d.amount_ore)).toBe(1_142_000);
     expect((d.receipt as { rulebook: { hash: string } }).rulebook.hash).toBe(server.rulebook.hash);
@@ -204,6 +206,30 @@ describe('the automated case pipeline', () => {
     expect(flags.filter((f) => f.application_id === hidden)).toContainEqual(
       expect.objectContaining({ check_id: 'protected-identity', outcome: 'block' }),
     );
+
+    // A flag is a first-class object a caseworker of the municipality acknowledges, with a note.
+    const meeting = await server.store.db
+      .selectFrom('flag')
+      .select('id')
+      .where('application_id', '=', fresh)
+      .where('check_id', '=', 'new-application-meeting')
+      .executeTakeFirstOrThrow();
+    const ack = async (user: string, body: unknown) =>
+      fetch(`${server.url}/api/v1/municipalities/ekby/cases/${fresh}/flags/${meeting.id}/acknowledge`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await server.tokenFor(user)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await ack('lovsala-caseworker', { note: 'Mötet hölls 2026-11-24.' })).status).toBe(404);
+    expect((await ack('ekby-caseworker', { note: '' })).status).toBe(400);
+    expect((await ack('ekby-caseworker', { note: 'Mötet hölls 2026-11-24.' })).status).toBe(200);
+    expect((await ack('ekby-caseworker', { note: 'Again.' })).status).toBe(404); // no longer open
+    const closed = await server.store.db
+      .selectFrom('flag')
+      .selectAll()
+      .where('id', '=', meeting.id)
+      .executeTakeFirstOrThrow();
+    expect(closed).toMatchObject({ status: 'acknowledged', closed_by: 'ekby-caseworker' });
   });
 
   it('waits while an authority is down, never decides on missing data, and completes when it is back', async () => {

@@ -75,6 +75,12 @@ export async function claimNext(deps: PipelineDeps): Promise<ClaimedJob | undefi
 
 export type ProcessOutcome = 'decided' | 'needs-person' | 'waiting' | 'already-done';
 
+/** Told with every automated decision (Förvaltningslagen 28 §, GDPR art. 22). */
+export const AUTOMATED_DECISION_NOTICE: Msg = {
+  sv: 'Beslutet är fattat automatiskt enligt nämndens delegation. Du har rätt att få beslutet prövat av en handläggare: svara på beslutet eller kontakta oss, så går en person igenom ärendet. Du kan också överklaga beslutet.',
+  en: "The decision was made automatically under the committee's delegation. You have the right to have it reviewed by a caseworker: reply to the decision or contact us and a person will go through the case. You may also appeal the decision.",
+};
+
 const NOT_CALCULABLE: Msg = {
   sv: 'Regelboken saknar belopp för månaden; ansökan kan inte räknas automatiskt.',
   en: 'The rule book lacks amounts for the month; the application cannot be calculated automatically.',
@@ -217,6 +223,24 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
         .onConflict((oc) => oc.columns(['application_id', 'check_id']).doNothing())
         .execute();
     }
+    // Flags that resolve themselves (their check passes now) close with a record.
+    const passed = checks.filter((x) => x.outcome === 'pass').map((x) => x.check);
+    if (passed.length > 0)
+      await tx
+        .updateTable('flag')
+        .set({
+          status: 'resolved',
+          closed_at: new Date(),
+          closed_by: 'system',
+          close_note: JSON.stringify({
+            sv: 'Kontrollen godkändes vid ny prövning.',
+            en: 'The check passed when run again.',
+          }),
+        })
+        .where('application_id', '=', app.id)
+        .where('status', '=', 'open')
+        .where('check_id', 'in', passed)
+        .execute();
     let outcome: ProcessOutcome;
     if (routed?.route === 'decide' && calculation) {
       await tx
@@ -229,7 +253,7 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
           amount_ore: routed.amountOre,
           automated: true,
           decided_by: `system (delegation: ${municipality.name})`,
-          reasons: JSON.stringify(routed.reasons),
+          reasons: JSON.stringify([...routed.reasons, AUTOMATED_DECISION_NOTICE]),
           receipt: JSON.stringify(calculation.receipt),
         })
         .execute();

@@ -323,4 +323,52 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
       );
     },
   );
+
+  const flagParams = applicationParams.extend({ flagId: z.string().regex(/^\d{1,18}$/) });
+  app.post(
+    '/api/v1/municipalities/:municipality/cases/:id/flags/:flagId/acknowledge',
+    {
+      preHandler: [requireMunicipality('municipality'), requireRole('caseworker')],
+      schema: {
+        tags: ['cases'],
+        summary: 'Acknowledge a flag, with a note on what the caseworker checked',
+        params: flagParams,
+        body: z.strictObject({ note: z.string().trim().min(3).max(2000) }),
+        response: { 200: z.object({ status: z.literal('acknowledged') }), 400: problemSchema, 404: problemSchema },
+      },
+    },
+    async (req, reply) => {
+      const { municipality, id, flagId } = req.params as z.infer<typeof flagParams>;
+      const { note } = req.body as { note: string };
+      const p = req.principal!;
+      const done = await db.transaction().execute(async (tx) => {
+        const r = await tx
+          .updateTable('flag')
+          .set({
+            status: 'acknowledged',
+            closed_at: new Date(),
+            closed_by: p.subject,
+            close_note: JSON.stringify({ note }),
+          })
+          .where('id', '=', flagId)
+          .where('application_id', '=', id)
+          .where('municipality_id', '=', municipality)
+          .where('status', '=', 'open')
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) return false;
+        await appendAudit(tx, {
+          actor: p.subject,
+          role: 'caseworker',
+          municipalityId: municipality,
+          action: 'write',
+          objectType: 'flag',
+          objectId: flagId,
+          purpose: 'flag-acknowledged',
+        });
+        return true;
+      });
+      if (!done) return notFound(req, reply);
+      return { status: 'acknowledged' as const };
+    },
+  );
 }
