@@ -88,8 +88,14 @@ async function fetchSource(
 ): Promise<{ ok: true; stored: StoredSource } | { ok: false; detail: string }> {
   const stored = emptyStored();
   let partial = false;
-  for (const personnummer of personsFor(source, req)) {
-    const out = await client.post(source, `/v1/${source}`, { personnummer, months }, (d) => ANSWERS[source].parse(d));
+  const persons = personsFor(source, req);
+  const outs = await Promise.all(
+    persons.map((personnummer) =>
+      client.post(source, `/v1/${source}`, { personnummer, months }, (d) => ANSWERS[source].parse(d)),
+    ),
+  );
+  for (const [i, personnummer] of persons.entries()) {
+    const out = outs[i]!;
     if (!out.ok && out.kind === 'not-found') {
       if (source === 'population-register')
         Object.assign(stored, { register: { members: [], municipalityCode: '', protectedIdentity: false } });
@@ -148,9 +154,11 @@ export function authorityCollector(db: Kysely<Database>, client: ResilientClient
     const have = new Map(rows.map((r) => [r.source, r.data as StoredSource]));
     const waitingFor: string[] = [];
     const details: string[] = [];
-    for (const source of SOURCES) {
-      if (have.has(source)) continue;
-      const r = await fetchSource(client, source, req, months);
+    // The sources are independent: ask them all at once (each call has its own timeout and retries).
+    const missing = SOURCES.filter((source) => !have.has(source));
+    const answers = await Promise.all(missing.map((source) => fetchSource(client, source, req, months)));
+    for (const [i, source] of missing.entries()) {
+      const r = answers[i]!;
       if (!r.ok) {
         waitingFor.push(source);
         details.push(r.detail);
