@@ -144,6 +144,61 @@ describe('applications', () => {
     expect((await call('ekby-coach', 'GET', `/api/v1/municipalities/ekby/cases/${id}`)).status).toBe(403);
   });
 
+  it('lets the host municipality handle its partner’s applicants, never the other way round', async () => {
+    const r = await call('applicant-1', 'POST', '/api/v1/municipalities/lovsala/applications', {
+      kind: 'new',
+      month: '2026-11',
+    });
+    expect(r.status).toBe(201);
+    const partnerCase = r.body.id as string;
+    expect(
+      (await call('lovsala-caseworker', 'GET', `/api/v1/municipalities/lovsala/cases/${partnerCase}`)).status,
+    ).toBe(200);
+    expect((await call('ekby-caseworker', 'GET', `/api/v1/municipalities/lovsala/cases/${partnerCase}`)).status).toBe(
+      200,
+    );
+    const hostCase = await draft('applicant-1', '2026-07');
+    expect((await call('lovsala-caseworker', 'GET', `/api/v1/municipalities/ekby/cases/${hostCase}`)).status).toBe(404);
+    // The partner's data stays the partner's: the host's read is logged against Lövsala.
+    const logged = await server.store.db
+      .selectFrom('audit_log')
+      .select(['actor', 'municipality_id'])
+      .where('object_id', '=', partnerCase)
+      .where('purpose', '=', 'case-view')
+      .execute();
+    expect(logged).toContainEqual({ actor: 'ekby-caseworker', municipality_id: 'lovsala' });
+  });
+
+  it('answers bad input on every endpoint with problem details naming the field', async () => {
+    const month = await call(
+      'applicant-1',
+      'POST',
+      '/api/v1/municipalities/ekby/applications',
+      { kind: 'renewal', month: '2026-13' },
+      { 'accept-language': 'en' },
+    );
+    expect(month.status).toBe(400);
+    expect((month.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['month']);
+    const kind = await call('applicant-1', 'POST', '/api/v1/municipalities/ekby/applications', {
+      kind: 'other',
+      month: '2026-11',
+    });
+    expect((kind.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['kind']);
+    const badId = await call('applicant-1', 'GET', '/api/v1/municipalities/ekby/applications/not-a-uuid');
+    expect(badId.status).toBe(400);
+    expect((badId.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['id']);
+    const id = await draft('applicant-1', '2026-06');
+    const noKey = await call('applicant-1', 'POST', `/api/v1/municipalities/ekby/applications/${id}/submit`);
+    expect(noKey.status).toBe(400);
+    expect((noKey.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['idempotency-key']);
+    const notObject = await call('applicant-1', 'PUT', `/api/v1/municipalities/ekby/applications/${id}/draft`, [1, 2]);
+    expect(notObject.status).toBe(400);
+    // Nothing was lost: the draft is still there.
+    expect((await call('applicant-1', 'GET', `/api/v1/municipalities/ekby/applications/${id}`)).body.status).toBe(
+      'draft',
+    );
+  });
+
   it('logs every read and write in an unbroken audit chain, without identity numbers', async () => {
     const rows = await server.store.db.selectFrom('audit_log').selectAll().execute();
     expect(rows.length).toBeGreaterThan(10);

@@ -11,6 +11,7 @@ import { APPLICATION_KINDS } from '@tillit/domain';
 import { toFieldProblems } from '@tillit/rules';
 import { appendAudit, withAuditedRead } from '../audit.ts';
 import { requireMunicipality, requireRole } from '../auth/plugin.ts';
+import type { preHandlerAsyncHookHandler } from 'fastify';
 import type { Database } from '../db/schema.ts';
 import type { Municipalities } from '../municipalities.ts';
 import { createDraft, getApplication, saveDraft, submit } from '../pipeline/applications.ts';
@@ -65,6 +66,18 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
   const applicant = [requireRole('applicant')];
   const known = (m: string) => opts.municipalities().has(m);
   const actor = (req: FastifyRequest) => req.principal!.subject;
+  const sameMunicipality = requireMunicipality('municipality');
+  /**
+   * Staff of the municipality, or of its host municipality (the Trelleborg–Svedala model: the host
+   * handles the partner's applicants; the data stays the partner's and every access is logged as
+   * the partner's). Anyone else: 404.
+   */
+  const handledBy: preHandlerAsyncHookHandler = async function (req, reply) {
+    const m = (req.params as { municipality?: string }).municipality;
+    const host = m !== undefined ? opts.municipalities().get(m)?.host : undefined;
+    if (host !== undefined && req.principal?.municipality === host) return;
+    return sameMunicipality.call(this, req, reply);
+  };
 
   app.post(
     '/api/v1/municipalities/:municipality/applications',
@@ -247,7 +260,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
   app.get(
     '/api/v1/municipalities/:municipality/cases/:id',
     {
-      preHandler: [requireMunicipality('municipality'), requireRole('caseworker', 'auditor')],
+      preHandler: [handledBy, requireRole('caseworker', 'auditor')],
       schema: {
         tags: ['cases'],
         summary: 'The whole case for staff of the municipality: snapshot, evidence, flags, decision',
@@ -328,7 +341,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
   app.post(
     '/api/v1/municipalities/:municipality/cases/:id/flags/:flagId/acknowledge',
     {
-      preHandler: [requireMunicipality('municipality'), requireRole('caseworker')],
+      preHandler: [handledBy, requireRole('caseworker')],
       schema: {
         tags: ['cases'],
         summary: 'Acknowledge a flag, with a note on what the caseworker checked',
