@@ -22,8 +22,8 @@ let server: Running;
 let deps: PipelineDeps;
 const pick: Record<string, SimHousehold[]> = {};
 
-function households(pred: (h: SimHousehold) => boolean, n: number): SimHousehold[] {
-  const found = sim.population.households.filter((h) => h.municipalityCode === '9901' && pred(h)).slice(0, n);
+function households(pred: (h: SimHousehold) => boolean, n: number, code = '9901'): SimHousehold[] {
+  const found = sim.population.households.filter((h) => h.municipalityCode === code && pred(h)).slice(0, n);
   if (found.length < n) throw new Error('the simulated population lacks such households');
   return found;
 }
@@ -48,15 +48,18 @@ const clean = (h: SimHousehold) =>
 
 beforeAll(async () => {
   sim = await startAuthoritySim({ householdsPerMunicipality: 400, referenceMonth: MONTH });
-  pick.clean = households(clean, 9);
+  pick.clean = households(clean, 11);
+  pick.partner = households(clean, 1, '9902');
   pick.protected = households((h) => has(h, 'protected-identity', 'single'), 1);
-  const users: TestUser[] = [...pick.clean.slice(0, 8), ...pick.protected, ...pick.clean.slice(8)].map((h, i) => ({
-    id: `sim-applicant-${i}`,
-    name: 'Simulerad sökande',
-    roles: ['applicant'],
-    personnummer: h.members[0]!.personnummer,
-    protectedIdentityAccess: false,
-  }));
+  const users: TestUser[] = [...pick.clean.slice(0, 8), ...pick.protected, ...pick.clean.slice(8), ...pick.partner].map(
+    (h, i) => ({
+      id: `sim-applicant-${i}`,
+      name: 'Simulerad sökande',
+      roles: ['applicant'],
+      personnummer: h.members[0]!.personnummer,
+      protectedIdentityAccess: false,
+    }),
+  );
   server = await startServer({ extraUsers: users });
   const client = new ResilientClient(sim.url, {
     timeoutMs: 1_000,
@@ -80,17 +83,23 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function apply(userIndex: number, h: SimHousehold, kind: 'new' | 'renewal', key: string): Promise<string> {
+async function apply(
+  userIndex: number,
+  h: SimHousehold,
+  kind: 'new' | 'renewal' | 'supplementary',
+  key: string,
+  opts: { municipality?: string; rent?: number; month?: string } = {},
+): Promise<string> {
   const token = await server.tokenFor(`sim-applicant-${userIndex}`);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const base = `${server.url}/api/v1/municipalities/ekby/applications`;
+  const base = `${server.url}/api/v1/municipalities/${opts.municipality ?? 'ekby'}/applications`;
   const created = (await (
-    await fetch(base, { method: 'POST', headers, body: JSON.stringify({ kind, month: MONTH }) })
+    await fetch(base, { method: 'POST', headers, body: JSON.stringify({ kind, month: opts.month ?? MONTH }) })
   ).json()) as { id: string };
   const draft = {
     household: { adults: [{ personnummer: h.members[0]!.personnummer }], children: [] },
     residence: { type: 'rental' },
-    costs: [{ type: 'rent', amount: 6200 }],
+    costs: [{ type: 'rent', amount: opts.rent ?? 6200 }],
     labourMarket: [{ person: 'a0', situation: 'jobseeker', registeredAtArbetsformedlingen: true }],
     paymentAccount: { clearing: '8327', account: '9412345678' },
     attestation: { truthful: true, informedAboutChecks: true },
@@ -306,5 +315,47 @@ describe('the automated case pipeline', () => {
     const alert = await db.selectFrom('alert').selectAll().where('application_id', '=', id).executeTakeFirstOrThrow();
     expect(alert.kind).toBe('decision-overdue');
     expect(alert.resolved_at).not.toBeNull();
+  });
+
+  it('decides a supplementary application like a renewal', async () => {
+    const id = await apply(10, pick.clean![9]!, 'supplementary', 'pipeline-supplementary');
+    expect(await drain()).toEqual(['decided']);
+    expect((await state(id)).decisions[0]).toMatchObject({ outcome: 'bifall' });
+  });
+
+  it('under the proposal policy (Lövsala) a person approves even a clean case; the proposal is recorded', async () => {
+    // Lövsala's own guideline applies (6 000 kr for one person), not its host Ekby's.
+    const id = await apply(12, pick.partner![0]!, 'renewal', 'pipeline-proposal', {
+      municipality: 'lovsala',
+      rent: 5800,
+    });
+    expect(await drain()).toEqual(['needs-person']);
+    const s = await state(id);
+    expect(s.decisions).toHaveLength(0);
+    expect(s.events.at(-1)!.note).toMatchObject({ proposal: { outcome: 'bifall', amountOre: 1_102_000 } });
+  });
+
+  it('under the automated policy a partial refusal is decided automatically; under automated-grants it goes to a person', async () => {
+    // Rent 8 000 kr is above Ekby's 7 200 guideline for one person: a delavslag.
+    const grantsOnly = await apply(11, pick.clean![10]!, 'renewal', 'pipeline-capped', { rent: 8000 });
+    expect(await drain()).toEqual(['needs-person']);
+    expect((await state(grantsOnly)).events.at(-1)!.note).toMatchObject({ proposal: { outcome: 'delavslag' } });
+
+    const ekby = server.municipalities.get('ekby')!;
+    const automated = new Map(server.municipalities);
+    automated.set('ekby', { ...ekby, settings: { ...ekby.settings, decisionPolicy: 'automated' } });
+    // The same household's next month, in a municipality that lets the system decide refusals too.
+    const later = await apply(11, pick.clean![10]!, 'renewal', 'pipeline-capped-automated', {
+      rent: 8000,
+      month: '2026-12',
+    });
+    const job = await claimNext(deps);
+    expect(job?.applicationId).toBe(later);
+    expect(await processJob({ ...deps, municipalities: () => automated }, job!)).toBe('decided');
+    const d = (await state(later)).decisions[0]!;
+    // 2026 single adult 5 220 + rent limited to the guideline 7 200 = 12 420 kr.
+    expect(d).toMatchObject({ outcome: 'delavslag', automated: true });
+    expect(Number(d.amount_ore)).toBe(1_242_000);
+    expect(JSON.stringify(d.reasons)).toContain('riktlinje');
   });
 });

@@ -211,19 +211,26 @@ const CHECKS: Readonly<Record<CheckId, Check>> = {
   },
 
   'cost-above-guideline': (ctx) => {
-    const lines = ctx.calculation.lines.filter(
-      (l) => l.flags.includes('capped') || l.flags.includes('needsAssessment'),
-    );
-    return lines.length === 0
+    // A cost the municipality's guideline limits is decided by the rule book (a partial refusal,
+    // which the decision policy routes); a cost with no guideline needs a person's assessment.
+    const unguided = ctx.calculation.lines.filter((l) => l.flags.includes('needsAssessment')).map((l) => l.item);
+    const capped = ctx.calculation.lines.filter((l) => l.flags.includes('capped')).map((l) => l.item);
+    if (unguided.length > 0)
+      return flag(
+        'cost-above-guideline',
+        `Kostnader utan riktlinje ska bedömas av en handläggare: ${unguided.join(', ')}.`,
+        `Costs without a guideline need a caseworker's assessment: ${unguided.join(', ')}.`,
+      );
+    return capped.length === 0
       ? pass(
           'cost-above-guideline',
           'Alla kostnader ryms i kommunens riktlinjer.',
           "All costs are within the municipality's guidelines.",
         )
-      : flag(
+      : pass(
           'cost-above-guideline',
-          `Kostnader över riktlinje eller utan riktlinje ska bedömas: ${lines.map((l) => l.item).join(', ')}.`,
-          `Costs above or without a guideline need assessment: ${lines.map((l) => l.item).join(', ')}.`,
+          `Kostnader över kommunens riktlinje godtas upp till riktlinjen: ${capped.join(', ')}.`,
+          `Costs above the municipality's guideline are accepted up to it: ${capped.join(', ')}.`,
         );
   },
 

@@ -97,8 +97,12 @@ describe('checks', () => {
     expect(flagged(ctx(content(), e, { previous: content({ costs: [{ type: 'rent', amount: 5000 }] }) }))).toEqual([
       'housing-cost-change:flag',
     ]);
+    // A cost above its guideline is capped by the rule book (no flag: the policy routes the
+    // partial refusal); a cost without any guideline needs a person.
     const rentHigh = content({ costs: [{ type: 'rent', amount: 8000 }] });
-    expect(flagged(ctx(rentHigh, e))).toEqual(['cost-above-guideline:flag']);
+    expect(flagged(ctx(rentHigh, e))).toEqual([]);
+    const unguided = content({ costs: [...content().costs, { type: 'dentalCare', amount: 900 }] });
+    expect(flagged(ctx(unguided, e))).toEqual(['cost-above-guideline:flag']);
     expect(flagged(ctx(content(), evidence({ vehiclesOre: [{ personnummer: ADULT, valueOre: 4000000 }] })))).toEqual([
       'assets:flag',
     ]);
