@@ -17,6 +17,7 @@ import { authPlugin } from './auth/plugin.ts';
 import type { AuthOptions } from './auth/plugin.ts';
 import type { Database } from './db/schema.ts';
 import { applicationRoutes } from './routes/applications.ts';
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
 import { PROBLEM_TYPES, negotiateLang, problem, problemSchema } from './problems.ts';
@@ -219,13 +220,28 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the rule book is loaded',
+        summary: 'Readiness: the rule book is loaded and the database answers',
         response: {
           200: z.object({ status: z.literal('ready'), rulebook: z.object({ version: z.string(), hash: z.string() }) }),
+          503: problemSchema,
         },
       },
     },
-    async () => ({ status: 'ready' as const, rulebook: { version: rulebook.version, hash: rulebook.hash } }),
+    async (req, reply) => {
+      try {
+        await sql`select 1`.execute(opts.db);
+      } catch {
+        const lang = negotiateLang(req.headers['accept-language']);
+        return reply
+          .code(503)
+          .type(PROBLEM_JSON)
+          .send({
+            ...problem('internal', lang, lang === 'sv' ? 'Databasen svarar inte.' : 'The database does not answer.'),
+            status: 503,
+          });
+      }
+      return { status: 'ready' as const, rulebook: { version: rulebook.version, hash: rulebook.hash } };
+    },
   );
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

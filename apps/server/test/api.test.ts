@@ -218,6 +218,21 @@ describe('GET endpoints', () => {
   });
 });
 
+describe('readiness', () => {
+  it('answers 503 with problem details when the database is gone', async () => {
+    const s = await startServer();
+    try {
+      expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
+      await s.store.db.destroy();
+      const r = await fetch(`${s.url}/readyz`);
+      expect(r.status).toBe(503);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+    } finally {
+      await s.app.close().catch(() => undefined);
+    }
+  });
+});
+
 describe('rate limits on public endpoints', () => {
   it('answers 429 with problem details past the limit', async () => {
     const limited = await startServer({ rateLimitPerMinute: 3 });
