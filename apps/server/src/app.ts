@@ -20,7 +20,7 @@ import { applicationRoutes } from './routes/applications.ts';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
-import { PROBLEM_TYPES, negotiateLang, problem, problemSchema } from './problems.ts';
+import { PROBLEM_TYPES, invalidInput, negotiateLang, problem, problemSchema } from './problems.ts';
 import type { ProblemType } from './problems.ts';
 import { calculationResultSchema, rulebookResponseSchema } from './schemas.ts';
 import { rulebookToJson } from './rulebook-json.ts';
@@ -78,19 +78,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError | InputValidationError, req, reply) => {
     const lang = negotiateLang(req.headers['accept-language']);
     if (err instanceof InputValidationError) {
-      const errors = toFieldProblems(err.issues, lang);
-      const n = errors.length;
       return reply
         .code(400)
         .type(PROBLEM_JSON)
-        .send(
-          problem(
-            'invalid-input',
-            lang,
-            lang === 'sv' ? `${n} fält behöver rättas.` : `${n} ${n === 1 ? 'field needs' : 'fields need'} correcting.`,
-            errors,
-          ),
-        );
+        .send(invalidInput(lang, toFieldProblems(err.issues, lang)));
     }
     const status = err.statusCode ?? 500;
     let type: ProblemType = 'internal';

@@ -5,7 +5,7 @@
 import { CalculationError, calculate, parseCalculationInput } from '@tillit/rules';
 import type { CalculationInput, CalculationResult, Lang, RuleBook } from '@tillit/rules';
 import type { Municipalities } from './municipalities.ts';
-import { problem } from './problems.ts';
+import { invalidInput, problem } from './problems.ts';
 import type { Problem } from './problems.ts';
 
 export type CalculationOutcome =
@@ -19,18 +19,7 @@ export function runCalculation(
   lang: Lang,
 ): CalculationOutcome {
   const parsed = parseCalculationInput(body, lang);
-  if (!parsed.ok) {
-    const n = parsed.problems.length;
-    return {
-      ok: false,
-      problem: problem(
-        'invalid-input',
-        lang,
-        lang === 'sv' ? `${n} fält behöver rättas.` : `${n} ${n === 1 ? 'field needs' : 'fields need'} correcting.`,
-        parsed.problems,
-      ),
-    };
-  }
+  if (!parsed.ok) return { ok: false, problem: invalidInput(lang, parsed.problems) };
   return calculateInput(rulebook, municipalities, parsed.input, lang);
 }
 

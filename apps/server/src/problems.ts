@@ -87,3 +87,15 @@ export function negotiateLang(header: string | undefined): Lang {
   }
   return 'sv';
 }
+
+/** 400 invalid-input naming every field; the detail says how many (or what the caller passes). */
+export function invalidInput(lang: Lang, errors: readonly FieldProblem[], detail?: string): Problem {
+  const n = errors.length;
+  return problem(
+    'invalid-input',
+    lang,
+    detail ??
+      (lang === 'sv' ? `${n} fält behöver rättas.` : `${n} ${n === 1 ? 'field needs' : 'fields need'} correcting.`),
+    errors,
+  );
+}

@@ -15,7 +15,7 @@ import type { preHandlerAsyncHookHandler } from 'fastify';
 import type { Database } from '../db/schema.ts';
 import type { Municipalities } from '../municipalities.ts';
 import { createDraft, getApplication, saveDraft, submit } from '../pipeline/applications.ts';
-import { negotiateLang, problem, problemSchema } from '../problems.ts';
+import { invalidInput, negotiateLang, problem, problemSchema } from '../problems.ts';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -66,6 +66,17 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
   const applicant = [requireRole('applicant')];
   const known = (m: string) => opts.municipalities().has(m);
   const actor = (req: FastifyRequest) => req.principal!.subject;
+  /** The applicant's write, in the audit log. */
+  const auditApplicantWrite = (req: FastifyRequest, municipality: string, id: string, purpose: string) =>
+    appendAudit(db, {
+      actor: actor(req),
+      role: 'applicant',
+      municipalityId: municipality,
+      action: 'write',
+      objectType: 'application',
+      objectId: id,
+      purpose,
+    });
   const sameMunicipality = requireMunicipality('municipality');
   /**
    * Staff of the municipality, or of its host municipality (the Trelleborg–Svedala model: the host
@@ -106,15 +117,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
         month: body.month,
         draft: body.draft ?? {},
       });
-      await appendAudit(db, {
-        actor: actor(req),
-        role: 'applicant',
-        municipalityId: municipality,
-        action: 'write',
-        objectType: 'application',
-        objectId: id,
-        purpose: 'application-draft-created',
-      });
+      await auditApplicantWrite(req, municipality, id, 'application-draft-created');
       return reply.code(201).send({ id, status: 'draft' as const });
     },
   );
@@ -136,15 +139,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
       if (!known(municipality)) return notFound(req, reply);
       const saved = await saveDraft(db, { municipality, applicant: req.principal!.personnummer! }, id, req.body);
       if (!saved) return notFound(req, reply);
-      await appendAudit(db, {
-        actor: actor(req),
-        role: 'applicant',
-        municipalityId: municipality,
-        action: 'write',
-        objectType: 'application',
-        objectId: id,
-        purpose: 'application-draft-saved',
-      });
+      await auditApplicantWrite(req, municipality, id, 'application-draft-saved');
       return { saved: true as const };
     },
   );
@@ -174,30 +169,16 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
       if (!out.ok) {
         const lang = negotiateLang(req.headers['accept-language']);
         const errors = toFieldProblems(out.issues as Parameters<typeof toFieldProblems>[0], lang);
+        const detail =
+          lang === 'sv'
+            ? 'Ansökan är inte komplett. Utkastet är sparat; rätta fälten och skicka igen.'
+            : 'The application is not complete. The draft is saved; correct the fields and submit again.';
         return reply
           .code(400)
           .type(PROBLEM_JSON)
-          .send(
-            problem(
-              'invalid-input',
-              lang,
-              lang === 'sv'
-                ? 'Ansökan är inte komplett. Utkastet är sparat; rätta fälten och skicka igen.'
-                : 'The application is not complete. The draft is saved; correct the fields and submit again.',
-              errors,
-            ),
-          );
+          .send(invalidInput(lang, errors, detail));
       }
-      if (!out.replay)
-        await appendAudit(db, {
-          actor: actor(req),
-          role: 'applicant',
-          municipalityId: municipality,
-          action: 'write',
-          objectType: 'application',
-          objectId: out.id,
-          purpose: 'application-submitted',
-        });
+      if (!out.replay) await auditApplicantWrite(req, municipality, out.id, 'application-submitted');
       return reply.code(202).send({ id: out.id, status: 'received', duplicateOf: out.duplicateOf });
     },
   );
