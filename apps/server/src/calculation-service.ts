@@ -36,7 +36,7 @@ export function calculateInput(
     if (!m) {
       return {
         ok: false,
-        problem: problem('invalid-input', lang, undefined, [
+        problem: invalidInput(lang, [
           {
             pointer: '/municipality',
             field: 'municipality',
