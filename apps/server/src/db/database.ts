@@ -33,6 +33,8 @@ class StaticMigrationProvider implements MigrationProvider {
 export interface Db {
   readonly db: Kysely<Database>;
   readonly kind: 'pglite' | 'postgres';
+  /** The embedded database itself (PGlite only), e.g. to dump it. */
+  readonly pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -41,19 +43,26 @@ export interface OpenOptions {
   readonly url?: string;
   /** PGlite data directory; 'memory' for a throw-away database. Ignored with `url`. */
   readonly dataDir?: string;
+  /** For an in-memory PGlite: start from this dump (`dumpDataDir`) instead of an empty cluster. */
+  readonly loadDataDir?: Blob;
+  /** Connections in the pool (PostgreSQL server only). Default 10. */
+  readonly poolSize?: number;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Db> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dir = options.dataDir ?? './data/pglite';
   if (dir !== 'memory') mkdirSync(dir, { recursive: true });
-  const lite = await PGlite.create(dir === 'memory' ? undefined : dir);
+  const lite =
+    dir === 'memory'
+      ? await PGlite.create(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
+      : await PGlite.create(dir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(lite) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', pglite: lite, close: () => db.destroy() };
 }
 
 /** Brings the schema to the latest migration; throws with the failing migration's name. */
