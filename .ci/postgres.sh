@@ -22,5 +22,7 @@ do $$ begin
     create role tillit login createdb password 'tillit';
   end if;
 end $$;
+-- Lets the tests drop their databases WITH (FORCE) even with a background worker attached.
+grant pg_signal_backend to tillit;
 SQL
 echo "postgres://tillit:tillit@127.0.0.1:5432/postgres"

@@ -42,10 +42,18 @@ export async function testDatabase(): Promise<Db> {
     kind: store.kind,
     async close() {
       await store.close();
+      // Best effort: a leftover test database is not a test failure (an autovacuum worker on it,
+      // for instance, may refuse to be terminated by an unprivileged role).
       const a = new pg.Client({ connectionString: url });
       await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      try {
+        await a.query(`drop database if exists ${name} with (force)`);
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+        await a.query(`drop database if exists ${name}`).catch(() => undefined);
+      } finally {
+        await a.end();
+      }
     },
   };
 }
