@@ -89,6 +89,9 @@ export {
   MUNICIPALITY_NAMES,
   TRAITS,
   generatePopulation,
+  hasTraits,
+  isCleanRenewal,
+  lacksTraits,
   paymentsFor,
 } from './population.ts';
 export type { Population, PopulationOptions, SimHousehold, SimPerson, Trait } from './population.ts';

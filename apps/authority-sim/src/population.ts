@@ -152,6 +152,39 @@ export interface SimHousehold {
   readonly traits: readonly Trait[];
 }
 
+/** Whether the household has every one of the traits. */
+export function hasTraits(h: SimHousehold, ...traits: readonly Trait[]): boolean {
+  return traits.every((t) => h.traits.includes(t));
+}
+
+/** Whether the household has none of the traits. */
+export function lacksTraits(h: SimHousehold, ...traits: readonly Trait[]): boolean {
+  return traits.every((t) => !h.traits.includes(t));
+}
+
+/**
+ * A household whose renewal in the reference month no check flags: a single adult without
+ * income, registered at Arbetsförmedlingen, and nothing else a caseworker would look at.
+ */
+export function isCleanRenewal(h: SimHousehold): boolean {
+  return (
+    hasTraits(h, 'single', 'no-income', 'af-registered') &&
+    lacksTraits(
+      h,
+      'children',
+      'protected-identity',
+      'vehicle',
+      'pending-application',
+      'student-aid',
+      'residence-permit',
+      'income-new',
+      'income-dropped',
+      'income-change',
+      'salary-change',
+    )
+  );
+}
+
 export interface Population {
   readonly seed: number;
   readonly referenceMonth: string;

@@ -17,6 +17,7 @@ import { authPlugin } from './auth/plugin.ts';
 import type { AuthOptions } from './auth/plugin.ts';
 import type { Database } from './db/schema.ts';
 import { applicationRoutes } from './routes/applications.ts';
+import { caseRoutes } from './routes/cases.ts';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
@@ -238,6 +239,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await applicationRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await caseRoutes(app, { db: opts.db, municipalities: () => municipalities });
 
   const html = 'text/html; charset=utf-8';
   const pageLang = (q: unknown) => (q === 'en' ? 'en' : 'sv');

@@ -30,6 +30,10 @@ export const PROBLEM_TYPES = {
     status: 415,
     title: { sv: 'Skicka JSON (application/json)', en: 'Send JSON (application/json)' },
   },
+  conflict: {
+    status: 409,
+    title: { sv: 'Ärendet tillåter inte det just nu', en: 'The case does not allow that now' },
+  },
   'rate-limited': { status: 429, title: { sv: 'För många förfrågningar', en: 'Too many requests' } },
   internal: { status: 500, title: { sv: 'Något gick fel hos oss', en: 'Something went wrong on our side' } },
 } as const;

@@ -49,10 +49,25 @@ const complete = {
   attestation: { truthful: true, informedAboutChecks: true },
 };
 
-async function draft(user: string, month = '2026-11', kind = 'renewal') {
-  const r = await call(user, 'POST', '/api/v1/municipalities/ekby/applications', { kind, month, draft: {} });
+async function draft(user: string, month = '2026-11', kind = 'renewal', municipality = 'ekby') {
+  const r = await call(user, 'POST', `/api/v1/municipalities/${municipality}/applications`, { kind, month, draft: {} });
   expect(r.status).toBe(201);
   return r.body.id as string;
+}
+
+/**
+ * Applicant-1 submits a complete application; then, standing in for the pipeline's population
+ * register call (the pipeline tests make it for real), the household is marked as without
+ * protected identity, so that staff without special authorization may see the case.
+ */
+async function submitted(month: string, municipality = 'ekby') {
+  const id = await draft('applicant-1', month, 'renewal', municipality);
+  const base = `/api/v1/municipalities/${municipality}/applications/${id}`;
+  expect((await call('applicant-1', 'PUT', `${base}/draft`, complete)).status).toBe(200);
+  const r = await call('applicant-1', 'POST', `${base}/submit`, undefined, { 'idempotency-key': `key-${id}` });
+  expect(r.status).toBe(202);
+  await server.store.db.updateTable('application').set({ protected_identity: false }).where('id', '=', id).execute();
+  return id;
 }
 
 describe('applications', () => {
@@ -134,7 +149,12 @@ describe('applications', () => {
   });
 
   it('isolates applicants and municipalities: others get 404', async () => {
-    const id = await draft('applicant-1', '2026-08');
+    const unsubmitted = await draft('applicant-1', '2026-08');
+    // A draft is the applicant's own until it is submitted: no case for staff yet.
+    expect((await call('ekby-caseworker', 'GET', `/api/v1/municipalities/ekby/cases/${unsubmitted}`)).status).toBe(
+      404,
+    );
+    const id = await submitted('2026-08');
     expect((await call('applicant-2', 'GET', `/api/v1/municipalities/ekby/applications/${id}`)).status).toBe(404);
     expect((await call('applicant-1', 'GET', `/api/v1/municipalities/lovsala/applications/${id}`)).status).toBe(404);
     expect((await call('applicant-1', 'GET', `/api/v1/municipalities/nowhere/applications/${id}`)).status).toBe(404);
@@ -145,19 +165,14 @@ describe('applications', () => {
   });
 
   it('lets the host municipality handle its partner’s applicants, never the other way round', async () => {
-    const r = await call('applicant-1', 'POST', '/api/v1/municipalities/lovsala/applications', {
-      kind: 'new',
-      month: '2026-11',
-    });
-    expect(r.status).toBe(201);
-    const partnerCase = r.body.id as string;
+    const partnerCase = await submitted('2026-11', 'lovsala');
     expect(
       (await call('lovsala-caseworker', 'GET', `/api/v1/municipalities/lovsala/cases/${partnerCase}`)).status,
     ).toBe(200);
     expect((await call('ekby-caseworker', 'GET', `/api/v1/municipalities/lovsala/cases/${partnerCase}`)).status).toBe(
       200,
     );
-    const hostCase = await draft('applicant-1', '2026-07');
+    const hostCase = await submitted('2026-07');
     expect((await call('lovsala-caseworker', 'GET', `/api/v1/municipalities/ekby/cases/${hostCase}`)).status).toBe(404);
     // The partner's data stays the partner's: the host's read is logged against Lövsala.
     const logged = await server.store.db

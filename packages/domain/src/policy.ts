@@ -88,3 +88,60 @@ export function route(input: {
     };
   return { route: 'decide', outcome, amountOre, reasons: reasonsFor(outcome, calculation) };
 }
+
+/** Why a person's decision cannot be made as asked; `field` names the request field. */
+export interface DecisionProblem {
+  readonly field: 'outcome' | 'statement';
+  readonly code: 'grant-needs-full-calculation' | 'nothing-to-grant' | 'statement-required';
+  readonly msg: Msg;
+}
+
+/**
+ * A person's decision on a calculation version: what is paid, or why it cannot be made. A grant
+ * (bifall) pays the calculated amount and needs a calculation that limits nothing; a partial
+ * refusal pays the calculated amount and a refusal or dismissal pays nothing. Every adverse
+ * decision needs the person's written reasons (Förvaltningslagen 32 §), which go into the letter.
+ */
+export function personDecision(input: {
+  readonly outcome: Outcome;
+  readonly calculation: { readonly amountOre: number; readonly proposedOutcome: Outcome };
+  readonly statement: string | undefined;
+}): { readonly ok: true; readonly amountOre: number } | { readonly ok: false; readonly problems: DecisionProblem[] } {
+  const { outcome, calculation } = input;
+  const problems: DecisionProblem[] = [];
+  if (outcome === 'bifall' && calculation.proposedOutcome !== 'bifall')
+    problems.push({
+      field: 'outcome',
+      code: 'grant-needs-full-calculation',
+      msg:
+        calculation.amountOre === 0
+          ? {
+              sv: 'Beräkningen ger inget belopp att betala ut. Välj avslag, eller gör en ny beräkning.',
+              en: 'The calculation gives nothing to pay. Choose a refusal, or make a new calculation.',
+            }
+          : {
+              sv: 'Beräkningen begränsar en kostnad, så beslutet blir delavslag. Gör en ny beräkning om hela kostnaden ska godtas.',
+              en: 'The calculation limits a cost, so the decision is a partial refusal. Make a new calculation if the whole cost is to be accepted.',
+            },
+    });
+  if (outcome === 'delavslag' && calculation.amountOre === 0)
+    problems.push({
+      field: 'outcome',
+      code: 'nothing-to-grant',
+      msg: {
+        sv: 'Beräkningen ger inget belopp att betala ut, så det blir avslag, inte delavslag.',
+        en: 'The calculation gives nothing to pay, so the decision is a refusal, not a partial refusal.',
+      },
+    });
+  if (outcome !== 'bifall' && (input.statement ?? '').trim().length < 20)
+    problems.push({
+      field: 'statement',
+      code: 'statement-required',
+      msg: {
+        sv: 'Skriv skälen för beslutet (minst 20 tecken). De står i beslutsbrevet.',
+        en: 'Write the reasons for the decision (at least 20 characters). They go into the decision letter.',
+      },
+    });
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, amountOre: outcome === 'bifall' || outcome === 'delavslag' ? calculation.amountOre : 0 };
+}

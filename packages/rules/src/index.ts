@@ -43,6 +43,6 @@ export type { CalculateOptions, CalculationResult, Flag, Line, Receipt, Section,
 export { replay } from './receipt.ts';
 export type { ReplayOutcome } from './receipt.ts';
 export { COST_LABELS, INCOME_LABELS } from './labels.ts';
-export { kronorToOre, oreToKronor, formatSv, formatEn } from './money.ts';
+export { MAX_KRONOR, kronorToOre, oreToKronor, formatSv, formatEn } from './money.ts';
 export { parseMonth, ageOn, daysInMonth } from './dates.ts';
 export type { Month } from './dates.ts';

@@ -140,18 +140,28 @@ async function fetchSource(
   return { ok: true, stored: { ...stored, partial } };
 }
 
+/** How old stored evidence may be before a new assessment fetches it again: a day. */
+export const DEFAULT_EVIDENCE_MAX_AGE_MS = 24 * 3_600_000;
+
 /** A collector for the worker, against an SSBTEK-like HTTP service (our simulator, or a gateway). */
-export function authorityCollector(db: Kysely<Database>, client: ResilientClient) {
+export function authorityCollector(
+  db: Kysely<Database>,
+  client: ResilientClient,
+  opts: { readonly evidenceMaxAgeMs?: number } = {},
+) {
+  const maxAgeMs = opts.evidenceMaxAgeMs ?? DEFAULT_EVIDENCE_MAX_AGE_MS;
   return async function collect(req: CollectRequest): Promise<CollectOutcome> {
     const control = previousMonth(req.month);
     const months = [control, previousMonth(control)];
     const rows = await db
       .selectFrom('evidence')
-      .select(['source', 'data'])
+      .select(['source', 'data', 'fetched_at'])
       .where('application_id', '=', req.applicationId)
       .where('municipality_id', '=', req.municipality)
       .execute();
-    const have = new Map(rows.map((r) => [r.source, r.data as StoredSource]));
+    // Evidence older than the limit (a case that waited, e.g. for the applicant) is fetched again.
+    const fresh = rows.filter((r) => Date.now() - new Date(r.fetched_at).getTime() <= maxAgeMs);
+    const have = new Map(fresh.map((r) => [r.source, r.data as StoredSource]));
     const waitingFor: string[] = [];
     const details: string[] = [];
     // The sources are independent: ask them all at once (each call has its own timeout and retries).
@@ -172,7 +182,12 @@ export function authorityCollector(db: Kysely<Database>, client: ResilientClient
           source,
           data: JSON.stringify(r.stored),
         })
-        .onConflict((oc) => oc.columns(['application_id', 'source']).doNothing())
+        .onConflict((oc) =>
+          oc
+            .columns(['application_id', 'source'])
+            .doUpdateSet({ data: JSON.stringify(r.stored), fetched_at: new Date() })
+            .where('evidence.fetched_at', '<', new Date(Date.now() - maxAgeMs)),
+        )
         .execute();
       have.set(source, r.stored);
     }

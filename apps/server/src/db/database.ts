@@ -13,6 +13,7 @@ import * as m0001 from './migrations/0001-municipalities.ts';
 import * as m0002 from './migrations/0002-cases.ts';
 import * as m0003 from './migrations/0003-audit-log.ts';
 import * as m0004 from './migrations/0004-alerts.ts';
+import * as m0005 from './migrations/0005-manual-handling.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-cases': m0002,
   '0003-audit-log': m0003,
   '0004-alerts': m0004,
+  '0005-manual-handling': m0005,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -54,6 +54,8 @@ export interface ApplicationTable {
   submitted_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Whether someone in the household has protected identity; null until the register has answered. */
+  protected_identity: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
 }
 
 export type ApplicationStatus =
@@ -103,6 +105,59 @@ export interface DecisionTable {
   reasons: Json;
   receipt: Json;
   created_at: Timestamp;
+  /** The calculation version the decision was made on (null for decisions before migration 0005). */
+  calculation_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The deciding person's own written reasons; null for automated decisions. */
+  statement: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** Every calculation of a case, numbered: version 1 by the system, later ones by a person with a reason. */
+export interface CalculationTable {
+  id: string;
+  application_id: string;
+  municipality_id: string;
+  version: number;
+  receipt: Json;
+  amount_ore: ColumnType<string, number | string, never>;
+  proposed_outcome: 'bifall' | 'delavslag' | 'avslag' | 'avvisning';
+  created_by: string;
+  reason: string | null;
+  created_at: Timestamp;
+}
+
+/** A request to the applicant to complete the application, and the answer. */
+export interface CompletionRequestTable {
+  id: Generated<string>;
+  application_id: string;
+  municipality_id: string;
+  requested_by: string;
+  message: string;
+  /** JSON array of the items asked for (strings). */
+  items: Json;
+  due_date: ColumnType<string, string, never>;
+  requested_at: Timestamp;
+  answered_at: NullableTimestamp;
+  answer_key: string | null;
+  answer_message: string | null;
+  /** A corrected application form, validated like a submission; null when the answer is only a message. */
+  answer_content: Json | null;
+}
+
+/** A recovery claim (återkrav, SoL 9 kap. 1 or 2 §) against a household. */
+export interface RecoveryClaimTable {
+  id: string;
+  municipality_id: string;
+  /** The household's applicant (personnummer): secret, never logged. */
+  applicant: string;
+  application_id: string | null;
+  amount_ore: ColumnType<string, number | string, never>;
+  basis: 'sol-9-1' | 'sol-9-2';
+  reason: string;
+  decided_on: ColumnType<string, string, never>;
+  created_by: string;
+  /** The client's Idempotency-Key: a retry records nothing twice. */
+  client_key: string;
+  created_at: Timestamp;
 }
 
 export interface JobTable {
@@ -146,6 +201,9 @@ export interface Database {
   evidence: EvidenceTable;
   flag: FlagTable;
   decision: DecisionTable;
+  calculation: CalculationTable;
+  completion_request: CompletionRequestTable;
+  recovery_claim: RecoveryClaimTable;
   job: JobTable;
   audit_log: AuditLogTable;
 }

@@ -104,6 +104,25 @@ export async function saveDraft(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Issues (zod-shaped, for toFieldProblems) when the form's first adult is not the signed-in applicant. */
+export function applicantIssues(content: ApplicationContent, applicant: string): unknown[] | undefined {
+  if (content.household.adults[0]!.personnummer === applicant) return undefined;
+  return [
+    {
+      code: 'custom',
+      path: ['household', 'adults', 0, 'personnummer'],
+      message: 'the first adult must be the signed-in applicant',
+      params: {
+        code: 'applicant',
+        msg: {
+          sv: 'Den första vuxna i hushållet ska vara du som är inloggad och söker.',
+          en: 'The first adult in the household must be you, the signed-in applicant.',
+        },
+      },
+    },
+  ];
+}
+
 export type SubmitOutcome =
   | { readonly ok: true; readonly id: string; readonly duplicateOf: string | null; readonly replay: boolean }
   | { readonly ok: false; readonly reason: 'not-found' | 'invalid'; readonly issues?: unknown };
@@ -142,25 +161,8 @@ export async function submit(
     if (!row || row.status !== 'draft') return { ok: false, reason: 'not-found' };
     const parsed = applicationContentSchema.safeParse(row.draft, { reportInput: true });
     if (!parsed.success) return { ok: false, reason: 'invalid', issues: parsed.error.issues };
-    if (parsed.data.household.adults[0]!.personnummer !== scope.applicant)
-      return {
-        ok: false,
-        reason: 'invalid',
-        issues: [
-          {
-            code: 'custom',
-            path: ['household', 'adults', 0, 'personnummer'],
-            message: 'the first adult must be the signed-in applicant',
-            params: {
-              code: 'applicant',
-              msg: {
-                sv: 'Den första vuxna i hushållet ska vara du som är inloggad och söker.',
-                en: 'The first adult in the household must be you, the signed-in applicant.',
-              },
-            },
-          },
-        ],
-      };
+    const wrongApplicant = applicantIssues(parsed.data, scope.applicant);
+    if (wrongApplicant) return { ok: false, reason: 'invalid', issues: wrongApplicant };
 
     const other = await tx
       .selectFrom('application')

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { previousMonth, route, runChecks, toCalculationInput } from '@tillit/domain';
+import { previousMonth, proposedOutcome, route, runChecks, toCalculationInput } from '@tillit/domain';
 import type { ApplicationContent, Evidence } from '@tillit/domain';
 import { CalculationError, calculate, parseCalculationInput } from '@tillit/rules';
 import type { CalculationResult, Msg, RuleBook } from '@tillit/rules';
@@ -15,6 +15,7 @@ import type { Database } from '../db/schema.ts';
 import type { Municipalities } from '../municipalities.ts';
 import { resolveAlerts } from './alerts.ts';
 import { recordStatus } from './applications.ts';
+import { currentContent, hasRecentRecoveryClaim, recordCalculation } from './manual.ts';
 
 export interface ClaimedJob {
   readonly id: string;
@@ -110,7 +111,8 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
     await db.updateTable('job').set({ done_at: new Date(), locked_until: null }).where('id', '=', job.id).execute();
     return 'already-done';
   }
-  const content = app.snapshot as ApplicationContent;
+  // The form as it stands: the submitted snapshot, or the applicant's latest corrected form.
+  const content = await currentContent(db, scope);
   if (app.status === 'received') await recordStatus(db, scope, 'collecting', 'system');
 
   const collected = await deps.collect({
@@ -183,7 +185,11 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
         evidence: collected.evidence,
         ...(previousRow?.snapshot ? { previous: previousRow.snapshot as ApplicationContent } : {}),
         duplicates: app.duplicate_of ? 1 : 0,
-        recentRecoveryClaim: false,
+        recentRecoveryClaim: await hasRecentRecoveryClaim(db, {
+          municipality: app.municipality_id,
+          applicant: app.applicant,
+          month,
+        }),
         calculation,
       })
     : [];
@@ -203,11 +209,19 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
       .where('id', '=', app.id)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    if (locked.status === 'decided' || locked.status === 'needs-person') {
+    if (locked.status !== 'received' && locked.status !== 'collecting' && locked.status !== 'assessing') {
       await tx.updateTable('job').set({ done_at: new Date(), locked_until: null }).where('id', '=', job.id).execute();
       return 'already-done' as const;
     }
+    await tx
+      .updateTable('application')
+      .set({ protected_identity: collected.evidence.register.protectedIdentity })
+      .where('id', '=', app.id)
+      .execute();
     for (const c of checks.filter((x) => x.outcome !== 'pass')) {
+      const text = JSON.stringify(c.text);
+      // A flag that had resolved itself, or that a person acknowledged for other facts (its text
+      // differs), opens again; one acknowledged for the same facts stays acknowledged.
       await tx
         .insertInto('flag')
         .values({
@@ -215,12 +229,17 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
           municipality_id: app.municipality_id,
           check_id: c.check,
           outcome: c.outcome === 'block' ? 'block' : 'flag',
-          text: JSON.stringify(c.text),
+          text,
           closed_at: null,
           closed_by: null,
           close_note: null,
         })
-        .onConflict((oc) => oc.columns(['application_id', 'check_id']).doNothing())
+        .onConflict((oc) =>
+          oc
+            .columns(['application_id', 'check_id'])
+            .doUpdateSet({ status: 'open', text, closed_at: null, closed_by: null, close_note: null })
+            .where((eb) => eb.or([eb('flag.status', '=', 'resolved'), eb('flag.text', '!=', sql`${text}::jsonb`)])),
+        )
         .execute();
     }
     // Flags that resolve themselves (their check passes now) close with a record.
@@ -241,12 +260,21 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
         .where('status', '=', 'open')
         .where('check_id', 'in', passed)
         .execute();
+    const calculationId = calculation
+      ? await recordCalculation(tx, scope, {
+          receipt: calculation.receipt,
+          amountOre: calculation.receipt.totals.amount,
+          proposedOutcome: proposedOutcome(calculation),
+          createdBy: 'system',
+        })
+      : null;
     let outcome: ProcessOutcome;
     if (routed?.route === 'decide' && calculation) {
       await tx
         .insertInto('decision')
         .values({
           id: randomUUID(),
+          calculation_id: calculationId,
           application_id: app.id,
           municipality_id: app.municipality_id,
           outcome: routed.outcome,

@@ -1,31 +1,28 @@
 /**
- * Applications over HTTP, tenant (municipality) in every path. Applicants create and save
- * drafts, submit them (idempotent on the Idempotency-Key header) and follow their status; staff
- * of the municipality read the whole case. Every read and write of case data is in the audit log
- * first: a read that cannot be logged is not served.
+ * The applicant's routes, tenant (municipality) in every path: create and save drafts, submit
+ * them (idempotent on the Idempotency-Key header), follow the status and answer a request to
+ * complete the application. Staff routes are in cases.ts. Every read and write of case data is in
+ * the audit log first: a read that cannot be logged is not served.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { APPLICATION_KINDS } from '@tillit/domain';
 import { toFieldProblems } from '@tillit/rules';
+import type { Lang } from '@tillit/rules';
 import { appendAudit, withAuditedRead } from '../audit.ts';
-import { requireMunicipality, requireRole } from '../auth/plugin.ts';
-import type { preHandlerAsyncHookHandler } from 'fastify';
-import type { Database } from '../db/schema.ts';
-import type { Municipalities } from '../municipalities.ts';
+import { requireRole } from '../auth/plugin.ts';
 import { createDraft, getApplication, saveDraft, submit } from '../pipeline/applications.ts';
-import { invalidInput, negotiateLang, problem, problemSchema } from '../problems.ts';
-
-const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
-
-export interface ApplicationRoutesOptions {
-  readonly db: Kysely<Database>;
-  readonly municipalities: () => Municipalities;
-}
-
-const municipalityParams = z.object({ municipality: z.string().regex(/^[a-z0-9-]{1,60}$/) });
-const applicationParams = municipalityParams.extend({ id: z.uuid() });
+import { answerCompletion, completionRequestOf } from '../pipeline/manual.ts';
+import { invalidInput, negotiateLang, problemSchema } from '../problems.ts';
+import {
+  applicationParams,
+  conflictProblem,
+  idempotencyHeaders,
+  municipalityParams,
+  notFound,
+  sendProblem,
+} from './common.ts';
+import type { CaseRoutesOptions } from './common.ts';
 
 const createBody = z
   .strictObject({
@@ -49,19 +46,50 @@ const statusView = z
       .array(z.object({ at: z.string(), status: z.string(), actor: z.string(), note: z.unknown() }))
       .readonly(),
     decision: z
-      .object({ outcome: z.string(), amount: z.number(), automated: z.boolean(), decidedAt: z.string() })
+      .object({
+        outcome: z.string(),
+        amount: z.number(),
+        automated: z.boolean(),
+        decidedAt: z.string(),
+        statement: z.string().nullable().meta({ description: "The deciding person's written reasons, if any." }),
+      })
       .nullable(),
+    completionRequest: z
+      .object({
+        id: z.string(),
+        message: z.string(),
+        items: z.array(z.string()).readonly(),
+        dueDate: z.string(),
+        requestedAt: z.string(),
+        answeredAt: z.string().nullable(),
+      })
+      .nullable()
+      .meta({ description: 'The latest request to complete the application, if any.' }),
   })
   .meta({ id: 'ApplicationStatus' });
 
-function notFound(req: FastifyRequest, reply: FastifyReply) {
-  return reply
-    .code(404)
-    .type(PROBLEM_JSON)
-    .send(problem('not-found', negotiateLang(req.headers['accept-language'])));
+const completionBody = z
+  .strictObject({
+    message: z.string().trim().min(1).max(4000),
+    content: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'A corrected application form (as for a draft); checked like a submission.' }),
+  })
+  .meta({ id: 'CompletionAnswer' });
+
+/** The issues of a form sent inside a field of the body, with paths from the body's root. */
+function withPathPrefix(issues: unknown, field: string): unknown {
+  return (issues as { path: PropertyKey[] }[]).map((i) => ({ ...i, path: [field, ...i.path] }));
 }
 
-export async function applicationRoutes(app: FastifyInstance, opts: ApplicationRoutesOptions): Promise<void> {
+/** 400 for a form that does not pass: every field named; nothing saved. */
+function formProblem(issues: unknown, lang: Lang, detail: Record<Lang, string>) {
+  const errors = toFieldProblems(issues as Parameters<typeof toFieldProblems>[0], lang);
+  return invalidInput(lang, errors, detail[lang]);
+}
+
+export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOptions): Promise<void> {
   const { db } = opts;
   const applicant = [requireRole('applicant')];
   const known = (m: string) => opts.municipalities().has(m);
@@ -77,19 +105,6 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
       objectId: id,
       purpose,
     });
-  const sameMunicipality = requireMunicipality('municipality');
-  /**
-   * Staff of the municipality, or of its host municipality (the Trelleborg–Svedala model: the host
-   * handles the partner's applicants; the data stays the partner's and every access is logged as
-   * the partner's). Anyone else: 404.
-   */
-  const handledBy: preHandlerAsyncHookHandler = async function (req, reply) {
-    const m = (req.params as { municipality?: string }).municipality;
-    const host = m !== undefined ? opts.municipalities().get(m)?.host : undefined;
-    if (host !== undefined && req.principal?.municipality === host) return;
-    return sameMunicipality.call(this, req, reply);
-  };
-
   app.post(
     '/api/v1/municipalities/:municipality/applications',
     {
@@ -152,7 +167,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
         tags: ['applications'],
         summary: 'Submit the draft; idempotent on the Idempotency-Key header',
         params: applicationParams,
-        headers: z.object({ 'idempotency-key': z.string().min(8).max(200) }).loose(),
+        headers: idempotencyHeaders,
         response: {
           202: z.object({ id: z.string(), status: z.string(), duplicateOf: z.string().nullable() }),
           400: problemSchema,
@@ -166,18 +181,14 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
       const key = (req.headers['idempotency-key'] as string).trim();
       const out = await submit(db, { municipality, applicant: req.principal!.personnummer! }, id, key);
       if (!out.ok && out.reason === 'not-found') return notFound(req, reply);
-      if (!out.ok) {
-        const lang = negotiateLang(req.headers['accept-language']);
-        const errors = toFieldProblems(out.issues as Parameters<typeof toFieldProblems>[0], lang);
-        const detail =
-          lang === 'sv'
-            ? 'Ansökan är inte komplett. Utkastet är sparat; rätta fälten och skicka igen.'
-            : 'The application is not complete. The draft is saved; correct the fields and submit again.';
-        return reply
-          .code(400)
-          .type(PROBLEM_JSON)
-          .send(invalidInput(lang, errors, detail));
-      }
+      if (!out.ok)
+        return sendProblem(
+          reply,
+          formProblem(out.issues, negotiateLang(req.headers['accept-language']), {
+            sv: 'Ansökan är inte komplett. Utkastet är sparat; rätta fälten och skicka igen.',
+            en: 'The application is not complete. The draft is saved; correct the fields and submit again.',
+          }),
+        );
       if (!out.replay) await auditApplicantWrite(req, municipality, out.id, 'application-submitted');
       return reply.code(202).send({ id: out.id, status: 'received', duplicateOf: out.duplicateOf });
     },
@@ -188,7 +199,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
     if (!view) return undefined;
     const d = await db
       .selectFrom('decision')
-      .select(['outcome', 'amount_ore', 'automated', 'created_at'])
+      .select(['outcome', 'amount_ore', 'automated', 'created_at', 'statement'])
       .where('application_id', '=', id)
       .where('municipality_id', '=', municipality)
       .executeTakeFirst();
@@ -201,8 +212,10 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
             amount: Number(d.amount_ore) / 100,
             automated: d.automated,
             decidedAt: new Date(d.created_at).toISOString(),
+            statement: d.statement,
           }
         : null,
+      completionRequest: await completionRequestOf(db, { id, municipality }),
     };
   }
 
@@ -238,131 +251,51 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
     },
   );
 
-  app.get(
-    '/api/v1/municipalities/:municipality/cases/:id',
+  app.post(
+    '/api/v1/municipalities/:municipality/applications/:id/completion',
     {
-      preHandler: [handledBy, requireRole('caseworker', 'auditor')],
+      preHandler: applicant,
       schema: {
-        tags: ['cases'],
-        summary: 'The whole case for staff of the municipality: snapshot, evidence, flags, decision',
+        tags: ['applications'],
+        summary: 'Answer a request to complete the application; idempotent on the Idempotency-Key header',
+        description:
+          'A message, and optionally a corrected form. The submitted form stays as it was; the case is assessed again.',
         params: applicationParams,
-        response: { 404: problemSchema },
+        headers: idempotencyHeaders,
+        body: completionBody,
+        response: {
+          202: z.object({ status: z.literal('received') }),
+          400: problemSchema,
+          404: problemSchema,
+          409: problemSchema,
+        },
       },
     },
     async (req, reply) => {
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-      const p = req.principal!;
-      return withAuditedRead(
+      if (!known(municipality)) return notFound(req, reply);
+      const body = req.body as z.infer<typeof completionBody>;
+      const lang = negotiateLang(req.headers['accept-language']);
+      const out = await answerCompletion(
         db,
+        { id, municipality, applicant: req.principal!.personnummer! },
         {
-          actor: p.subject,
-          role: p.roles.join(','),
-          municipalityId: municipality,
-          objectType: 'case',
-          objectId: id,
-          purpose: 'case-view',
-        },
-        async () => {
-          const view = await getApplication(db, { municipality }, id);
-          if (!view) return notFound(req, reply);
-          const [evidence, flags, decision] = await Promise.all([
-            db
-              .selectFrom('evidence')
-              .select(['source', 'fetched_at', 'data'])
-              .where('application_id', '=', id)
-              .where('municipality_id', '=', municipality)
-              .orderBy('source')
-              .execute(),
-            db
-              .selectFrom('flag')
-              .select(['id', 'check_id', 'outcome', 'text', 'status', 'created_at'])
-              .where('application_id', '=', id)
-              .where('municipality_id', '=', municipality)
-              .orderBy('id')
-              .execute(),
-            db
-              .selectFrom('decision')
-              .selectAll()
-              .where('application_id', '=', id)
-              .where('municipality_id', '=', municipality)
-              .executeTakeFirst(),
-          ]);
-          return {
-            ...view,
-            evidence: evidence.map((e) => ({
-              source: e.source,
-              fetchedAt: new Date(e.fetched_at).toISOString(),
-              data: e.data,
-            })),
-            flags: flags.map((f) => ({
-              id: String(f.id),
-              check: f.check_id,
-              outcome: f.outcome,
-              text: f.text,
-              status: f.status,
-            })),
-            decision: decision
-              ? {
-                  outcome: decision.outcome,
-                  amount: Number(decision.amount_ore) / 100,
-                  automated: decision.automated,
-                  decidedBy: decision.decided_by,
-                  reasons: decision.reasons,
-                  receipt: decision.receipt,
-                  decidedAt: new Date(decision.created_at).toISOString(),
-                }
-              : null,
-          };
+          key: (req.headers['idempotency-key'] as string).trim(),
+          message: body.message,
+          ...(body.content !== undefined ? { content: body.content } : {}),
         },
       );
-    },
-  );
-
-  const flagParams = applicationParams.extend({ flagId: z.string().regex(/^\d{1,18}$/) });
-  app.post(
-    '/api/v1/municipalities/:municipality/cases/:id/flags/:flagId/acknowledge',
-    {
-      preHandler: [handledBy, requireRole('caseworker')],
-      schema: {
-        tags: ['cases'],
-        summary: 'Acknowledge a flag, with a note on what the caseworker checked',
-        params: flagParams,
-        body: z.strictObject({ note: z.string().trim().min(3).max(2000) }),
-        response: { 200: z.object({ status: z.literal('acknowledged') }), 400: problemSchema, 404: problemSchema },
-      },
-    },
-    async (req, reply) => {
-      const { municipality, id, flagId } = req.params as z.infer<typeof flagParams>;
-      const { note } = req.body as { note: string };
-      const p = req.principal!;
-      const done = await db.transaction().execute(async (tx) => {
-        const r = await tx
-          .updateTable('flag')
-          .set({
-            status: 'acknowledged',
-            closed_at: new Date(),
-            closed_by: p.subject,
-            close_note: JSON.stringify({ note }),
-          })
-          .where('id', '=', flagId)
-          .where('application_id', '=', id)
-          .where('municipality_id', '=', municipality)
-          .where('status', '=', 'open')
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) return false;
-        await appendAudit(tx, {
-          actor: p.subject,
-          role: 'caseworker',
-          municipalityId: municipality,
-          action: 'write',
-          objectType: 'flag',
-          objectId: flagId,
-          purpose: 'flag-acknowledged',
-        });
-        return true;
-      });
-      if (!done) return notFound(req, reply);
-      return { status: 'acknowledged' as const };
+      if (!out.ok && out.reason === 'not-found') return notFound(req, reply);
+      if (!out.ok && out.reason === 'invalid')
+        return sendProblem(
+          reply,
+          formProblem(withPathPrefix(out.issues, 'content'), lang, {
+            sv: 'Den rättade ansökan är inte komplett. Inget har sparats; rätta fälten och skicka igen.',
+            en: 'The corrected application is not complete. Nothing was saved; correct the fields and send again.',
+          }),
+        );
+      if (!out.ok) return sendProblem(reply, conflictProblem(out, lang));
+      return reply.code(202).send({ status: 'received' as const });
     },
   );
 }

@@ -1,0 +1,94 @@
+/** What the application and case routes share: path parameters, 404s, and who handles a municipality's cases. */
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Kysely } from 'kysely';
+import * as z from 'zod';
+import { requireMunicipality } from '../auth/plugin.ts';
+import type { Principal } from '../auth/plugin.ts';
+import type { Database } from '../db/schema.ts';
+import type { Municipalities } from '../municipalities.ts';
+import type { Lang } from '@tillit/rules';
+import type { Conflict } from '../pipeline/manual.ts';
+import { negotiateLang, problem } from '../problems.ts';
+import type { Problem } from '../problems.ts';
+
+export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+export interface CaseRoutesOptions {
+  readonly db: Kysely<Database>;
+  readonly municipalities: () => Municipalities;
+}
+
+export const municipalityParams = z.object({ municipality: z.string().regex(/^[a-z0-9-]{1,60}$/) });
+export const applicationParams = municipalityParams.extend({ id: z.uuid() });
+export const idempotencyHeaders = z.object({ 'idempotency-key': z.string().trim().min(8).max(200) }).loose();
+
+export function notFound(req: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .code(404)
+    .type(PROBLEM_JSON)
+    .send(problem('not-found', negotiateLang(req.headers['accept-language'])));
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem) {
+  return reply.code(p.status).type(PROBLEM_JSON).send(p);
+}
+
+/**
+ * A preHandler: staff of the municipality, or of its host municipality (the Trelleborg–Svedala
+ * model: the host handles the partner's applicants; the data stays the partner's and every
+ * access is logged as the partner's). Anyone else: 404.
+ */
+export function handledBy(municipalities: () => Municipalities): preHandlerAsyncHookHandler {
+  const sameMunicipality = requireMunicipality('municipality');
+  return async function handledByHandler(req, reply) {
+    const m = (req.params as { municipality?: string }).municipality;
+    const host = m !== undefined ? municipalities().get(m)?.host : undefined;
+    if (host !== undefined && req.principal?.municipality === host) return;
+    return sameMunicipality.call(this, req, reply);
+  };
+}
+
+/**
+ * Whether staff may see a case at all: a household with protected identity (skyddade
+ * personuppgifter) only by specially authorized staff, and, fail-closed, also while the register
+ * has not yet said (null).
+ */
+export function maySeeCase(principal: Principal, protectedIdentity: boolean | null): boolean {
+  return protectedIdentity === false || principal.protectedIdentityAccess;
+}
+
+/** 409 conflict saying, in the caller's language, what stands in the way. */
+export function conflictProblem(c: Conflict, lang: Lang): Problem & { conflict: string } {
+  const detail: Record<Lang, string> = (() => {
+    switch (c.conflict) {
+      case 'not-awaiting-person':
+        return {
+          sv: `Ärendet väntar inte på en handläggare (status: ${c.status}).`,
+          en: `The case is not waiting for a caseworker (status: ${c.status}).`,
+        };
+      case 'already-decided':
+        return { sv: 'Ärendet är redan beslutat.', en: 'The case has already been decided.' };
+      case 'open-flags':
+        return {
+          sv: `Kvittera först varje öppen markering: ${c.flags.join(', ')}.`,
+          en: `First acknowledge every open flag: ${c.flags.join(', ')}.`,
+        };
+      case 'no-calculation':
+        return {
+          sv: 'Ärendet har ingen beräkning att besluta om.',
+          en: 'The case has no calculation to decide on.',
+        };
+      case 'stale-calculation':
+        return {
+          sv: `Det finns en nyare beräkning (version ${c.latest}). Läs den och besluta på den.`,
+          en: `There is a newer calculation (version ${c.latest}). Read it and decide on it.`,
+        };
+      case 'not-waiting':
+        return {
+          sv: 'Ärendet väntar inte på en komplettering från dig.',
+          en: 'The case is not waiting for you to complete it.',
+        };
+    }
+  })();
+  return { ...problem('conflict', lang, detail[lang]), conflict: c.conflict };
+}
