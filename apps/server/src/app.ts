@@ -18,6 +18,9 @@ import type { AuthOptions } from './auth/plugin.ts';
 import type { Database } from './db/schema.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { letterRoutes } from './routes/letters.ts';
+import { paymentRoutes } from './routes/payments.ts';
+import { sampleCheckRoutes } from './routes/sample-checks.ts';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
@@ -240,6 +243,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await applicationRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await caseRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await paymentRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await sampleCheckRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await letterRoutes(app, { db: opts.db, municipalities: () => municipalities });
 
   const html = 'text/html; charset=utf-8';
   const pageLang = (q: unknown) => (q === 'en' ? 'en' : 'sv');

@@ -25,8 +25,27 @@ export const municipalitySettingsSchema = z.strictObject({
   decisionPolicy: z.enum(['automated', 'automated-grants', 'proposal']).default('automated-grants'),
   /** Day of the month försörjningsstöd is paid (moved to the last banking day before it when needed). */
   payday: z.int().min(1).max(28).default(25),
+  /** How the paid amount is rounded: none (to the öre, the default) or down to whole kronor. */
+  paymentRounding: z.enum(['none', 'down-to-krona']).default('none'),
+  /** The municipality's own account that payments are made from (pain.001 debtor). */
+  debtor: z
+    .strictObject({
+      name: z.string().min(1).max(70),
+      /** Organisationsnummer, NNNNNN-NNNN. */
+      organisationNumber: z.string().regex(/^\d{6}-\d{4}$/),
+      iban: z.string().regex(/^SE\d{22}$/),
+      bic: z.string().regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/),
+    })
+    .optional(),
   /** Share of decisions drawn for a sample check (stickprov), in basis points (500 = 5 %). */
   sampleRateBasisPoints: z.int().min(0).max(10_000).default(500),
+  /**
+   * Optional strata by paid amount: each band from `fromKronor` up to the next band's start has
+   * its own rate. Without strata, sampleRateBasisPoints applies to every decision.
+   */
+  sampleStrata: z
+    .array(z.strictObject({ fromKronor: z.int().min(0), rateBasisPoints: z.int().min(0).max(10_000) }))
+    .default([]),
   /** Change in an income between the two control months that raises a flag, in basis points. */
   incomeChangeThresholdBasisPoints: z.int().min(0).max(10_000).default(1200),
   /** Hours from submission within which a decision is due before an alert is raised. */

@@ -4,3 +4,5 @@ export * from './evidence.ts';
 export * from './checks.ts';
 export * from './policy.ts';
 export { previousMonth } from './months.ts';
+export * from './payday.ts';
+export * from './sampling.ts';

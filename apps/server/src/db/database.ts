@@ -14,6 +14,9 @@ import * as m0002 from './migrations/0002-cases.ts';
 import * as m0003 from './migrations/0003-audit-log.ts';
 import * as m0004 from './migrations/0004-alerts.ts';
 import * as m0005 from './migrations/0005-manual-handling.ts';
+import * as m0006 from './migrations/0006-payments.ts';
+import * as m0007 from './migrations/0007-sample-checks.ts';
+import * as m0008 from './migrations/0008-letters.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -24,6 +27,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-audit-log': m0003,
   '0004-alerts': m0004,
   '0005-manual-handling': m0005,
+  '0006-payments': m0006,
+  '0007-sample-checks': m0007,
+  '0008-letters': m0008,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

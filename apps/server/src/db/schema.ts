@@ -1,5 +1,8 @@
 /** The database's tables as Kysely sees them. One interface per table; migrations are the truth. */
 import type { ColumnType, Generated } from 'kysely';
+import type { LetterTables } from './schema-letters.ts';
+import type { PaymentTables } from './schema-payments.ts';
+import type { SamplingTables } from './schema-sampling.ts';
 
 /** A timestamptz with a database default (optional on insert). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -192,7 +195,7 @@ export interface AlertTable {
   resolved_at: NullableTimestamp;
 }
 
-export interface Database {
+export interface Database extends PaymentTables, SamplingTables, LetterTables {
   alert: AlertTable;
   rulebook_confirmation: RulebookConfirmationTable;
   municipality: MunicipalityTable;

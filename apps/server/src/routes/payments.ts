@@ -1,0 +1,5 @@
+/** (payments routes: filled in by the work on issue 4.) */
+import type { FastifyInstance } from 'fastify';
+import type { CaseRoutesOptions } from './common.ts';
+
+export async function paymentRoutes(_app: FastifyInstance, _opts: CaseRoutesOptions): Promise<void> {}

@@ -1,0 +1,5 @@
+/** (sample-checks routes: filled in by the work on issue 4.) */
+import type { FastifyInstance } from 'fastify';
+import type { CaseRoutesOptions } from './common.ts';
+
+export async function sampleCheckRoutes(_app: FastifyInstance, _opts: CaseRoutesOptions): Promise<void> {}

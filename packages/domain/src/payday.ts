@@ -1,0 +1,2 @@
+/** Payday: filled in by the work on issue 4. */
+export {};
