@@ -18,6 +18,11 @@ import type { AuthOptions } from './auth/plugin.ts';
 import type { Database } from './db/schema.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { fakeChannels } from './letters/delivery.ts';
+import type { DeliveryAdapter } from './letters/delivery.ts';
+import { chromiumPdfRenderer } from './letters/pdf.ts';
+import type { PdfRenderer } from './letters/pdf.ts';
+import type { LetterDeps } from './letters/service.ts';
 import { letterRoutes } from './routes/letters.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { sampleCheckRoutes } from './routes/sample-checks.ts';
@@ -29,6 +34,13 @@ import type { ProblemType } from './problems.ts';
 import { calculationResultSchema, rulebookResponseSchema } from './schemas.ts';
 import { rulebookToJson } from './rulebook-json.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Letter printing and delivery, for the background loop in main.ts and tests. */
+    letters: LetterDeps;
+  }
+}
+
 export interface AppOptions {
   readonly rulebook: RuleBook;
   readonly municipalities: Municipalities;
@@ -38,6 +50,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Requests per minute and client address on public endpoints. */
   readonly rateLimitPerMinute?: number;
+  /** How letters are printed and delivered; default: Debian's Chromium and the local fake channels. */
+  readonly letters?: { readonly pdf: PdfRenderer; readonly channels: readonly DeliveryAdapter[] };
 }
 
 /** A request that failed its zod schema; the error handler turns it into problem details. */
@@ -245,7 +259,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await caseRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await paymentRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await sampleCheckRoutes(app, { db: opts.db, municipalities: () => municipalities });
-  await letterRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  const letters: LetterDeps = {
+    db: opts.db,
+    municipalities: () => municipalities,
+    pdf: opts.letters?.pdf ?? chromiumPdfRenderer(),
+    channels: opts.letters?.channels ?? fakeChannels(),
+  };
+  if (!opts.letters) app.addHook('onClose', () => letters.pdf.close());
+  app.decorate('letters', letters);
+  await letterRoutes(app, { db: opts.db, municipalities: () => municipalities, letters });
 
   const html = 'text/html; charset=utf-8';
   const pageLang = (q: unknown) => (q === 'en' ? 'en' : 'sv');

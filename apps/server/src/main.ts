@@ -8,12 +8,14 @@ import { startAuthoritySim } from '@tillit/authority-sim';
 import type { AuthoritySim, SimHousehold } from '@tillit/authority-sim';
 import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from './app.ts';
+import { every } from './background.ts';
 import { authorityCollector } from './authorities/collector.ts';
 import { ResilientClient } from './authorities/resilient-client.ts';
 import { startTestIdentityProvider } from './auth/test-idp.ts';
 import { readTestUsers } from './auth/test-users.ts';
 import type { TestUser } from './auth/test-users.ts';
 import { readConfig } from './config.ts';
+import { issuePendingLetters, sendPendingDeliveries } from './letters/service.ts';
 import { migrate, openDatabase } from './db/database.ts';
 import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from './municipalities.ts';
 import { raiseOverdueAlerts } from './pipeline/alerts.ts';
@@ -89,18 +91,22 @@ const workers = Array.from({ length: config.WORKERS }, (_, i) =>
   ),
 );
 
-// Late cases: every minute, raise an alert for applications past their municipality's time limit.
-const alerts = setInterval(() => {
-  raiseOverdueAlerts(store.db, municipalities).then(
-    (n) => n > 0 && app.log.warn({ alerts: n }, 'applications past their time limit'),
-    (e: unknown) => app.log.error({ err: { message: (e as Error).message } }, 'alert sweep failed'),
-  );
-}, 60_000);
-alerts.unref();
+// Background work: late-case alerts every minute; letters for new decisions and requests, and
+// their deliveries, every two seconds.
+const background = [
+  every(60_000, 'alerts', app.log, async () => {
+    const n = await raiseOverdueAlerts(store.db, municipalities);
+    if (n > 0) app.log.warn({ alerts: n }, 'applications past their time limit');
+  }),
+  every(2_000, 'letters', app.log, async () => {
+    await issuePendingLetters(app.letters);
+    await sendPendingDeliveries(app.letters);
+  }),
+];
 
 app.addHook('onClose', async () => {
-  clearInterval(alerts);
   stopWorkers.abort();
+  await Promise.all(background.map((b) => b.close()));
   await Promise.all(workers);
   await store.close();
   await testIdp?.close();

@@ -54,6 +54,14 @@ export const municipalitySettingsSchema = z.strictObject({
     .min(1)
     .max(24 * 30)
     .default(24),
+  /** How applicants reach the unit: printed on every letter. */
+  contact: z
+    .strictObject({
+      phone: z.string().min(5).max(40),
+      email: z.email(),
+      postalAddress: z.string().min(5).max(200),
+    })
+    .optional(),
   languages: z
     .array(z.enum(['sv', 'en', 'ar', 'so', 'ti', 'prs', 'uk']))
     .min(1)

@@ -7,9 +7,9 @@
  * Needs Chromium: `apt-get install -y chromium` (or CHROMIUM_PATH pointing at a Chromium binary).
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../src/letters/pdf.ts';
 import { startServer } from './helpers.ts';
 import type { Running } from './helpers.ts';
 
@@ -30,19 +30,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, TIMEOUT);
 
 afterAll(async () => {

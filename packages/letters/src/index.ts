@@ -1,7 +1,7 @@
 /** @tillit/letters — letters to the applicant as accessible HTML, in seven languages. Pure; fonts.ts reads files. */
 export { LETTER_LANGUAGES, LOCALES, isLetterLanguage, languageInfo, translator } from './languages.ts';
 export type { LanguageInfo, LetterLanguage, LocaleFile } from './languages.ts';
-export { renderLetterHtml } from './letter.ts';
+export { letterTitle, renderLetterHtml } from './letter.ts';
 export type {
   CompletionLetterFacts,
   DecisionLetterFacts,

@@ -93,6 +93,7 @@ function longDate(iso: string, intl: string): string {
     month: 'long',
     year: 'numeric',
     numberingSystem: 'latn',
+    calendar: 'gregory',
     timeZone: 'UTC',
   }).format(new Date(`${iso}T12:00:00Z`));
 }
@@ -102,6 +103,7 @@ function monthName(month: string, intl: string): string {
     month: 'long',
     year: 'numeric',
     numberingSystem: 'latn',
+    calendar: 'gregory',
     timeZone: 'UTC',
   }).format(new Date(`${month}-15T12:00:00Z`));
 }
@@ -313,6 +315,11 @@ dl { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; ma
 dt { font-weight: bold; } dd { margin: 0; }
 @page { size: A4; margin: 18mm 16mm; }
 `;
+
+/** The letter's title (its heading) in the language. */
+export function letterTitle(facts: LetterFacts, lang: LetterLanguage): string {
+  return body(facts, lang).title;
+}
 
 /** The letter as a complete, accessible HTML document in the language. */
 export function renderLetterHtml(facts: LetterFacts, lang: LetterLanguage, options: RenderOptions = {}): string {

@@ -112,6 +112,8 @@ export interface DecisionTable {
   calculation_id: ColumnType<string | null, string | null | undefined, never>;
   /** The deciding person's own written reasons; null for automated decisions. */
   statement: ColumnType<string | null, string | null | undefined, never>;
+  /** The deciding person's name, for the letter (migration 0008); null for automated decisions. */
+  decided_by_name: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** Every calculation of a case, numbered: version 1 by the system, later ones by a person with a reason. */

@@ -121,6 +121,8 @@ async function lockApplication(tx: Transaction<Database>, scope: CaseScope, appl
 export interface PersonDecisionRequest {
   /** The person's subject (never an identity number). */
   readonly actor: string;
+  /** The person's name, as the letter gives it. */
+  readonly actorName?: string;
   readonly role: string;
   readonly outcome: Outcome;
   /** The calculation version the person decided on: a newer one makes the request stale. */
@@ -200,6 +202,7 @@ export async function decideByPerson(
         amount_ore: decided.amountOre,
         automated: false,
         decided_by: req.actor,
+        decided_by_name: req.actorName ?? null,
         reasons: JSON.stringify(reasons),
         receipt: JSON.stringify(receipt),
         calculation_id: calc.id,

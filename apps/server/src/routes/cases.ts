@@ -305,6 +305,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
         { id, municipality },
         {
           ...who(req),
+          ...(req.principal!.name !== undefined ? { actorName: req.principal!.name } : {}),
           outcome: body.outcome,
           calculationVersion: body.calculationVersion,
           ...(body.statement !== undefined ? { statement: body.statement } : {}),
