@@ -29,7 +29,7 @@ const channels = {
 };
 
 beforeAll(async () => {
-  h = await startHarness((find) => ({ clean: find(isCleanRenewal, 3) }));
+  h = await startHarness((find) => ({ clean: find(isCleanRenewal, 4) }));
   await h.confirm2026();
   letters = {
     db: h.server.store.db,
@@ -244,5 +244,45 @@ describe('letters a person causes', () => {
     expect(text).toContain('Vi behöver mer information');
     expect(text).toContain('Kontoutdrag oktober');
     expect(text).toContain('senast 15 januari 2099');
+  });
+
+  it('kommunicering before an adverse decision: once per key, a letter with the plan, the reasons and the deadline', async () => {
+    const id = await h.apply('clean', 3, 'renewal', 'letters-kommunicering', { rent: 8000 });
+    expect(await h.drain()).toEqual(['needs-person']);
+    const path = `/api/v1/municipalities/ekby/cases/${id}/kommunicering`;
+    const body = {
+      plannedOutcome: 'delavslag',
+      reasons: 'Hyran är högre än kommunens riktlinje för en person.',
+      dueDate: '2099-02-01',
+    };
+    const first = await h.call('ekby-caseworker', 'POST', path, body, { 'idempotency-key': 'kommunicering-0001' });
+    expect(first.status).toBe(201);
+    const again = await h.call('ekby-caseworker', 'POST', path, body, { 'idempotency-key': 'kommunicering-0001' });
+    expect(again.body).toEqual(first.body);
+    const past = await h.call(
+      'ekby-caseworker',
+      'POST',
+      path,
+      { ...body, dueDate: '2020-01-01' },
+      {
+        'idempotency-key': 'kommunicering-0002',
+        'accept-language': 'en',
+      },
+    );
+    expect((past.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['dueDate']);
+    expect(
+      (await h.call('lovsala-caseworker', 'POST', path, body, { 'idempotency-key': 'kommunicering-0003' })).status,
+    ).toBe(404);
+    expect(await issuePendingLetters(letters)).toBe(1);
+    const list = await h.call(h.user('clean', 3), 'GET', own(id, '/letters'));
+    const [letter] = list.body.letters as { id: string; kind: string }[];
+    expect(letter!.kind).toBe('kommunicering');
+    const text = pdfText((await fetchBytes(h.user('clean', 3), own(id, `/letters/${letter!.id}?format=pdf`))).bytes);
+    expect(text).toContain('Innan vi beslutar: säg vad du tycker');
+    expect(text).toContain('Du får 12 420 kr i försörjningsstöd för november 2026.');
+    expect(text).toContain('Hyran är högre än kommunens riktlinje');
+    expect(text).toContain('senast 1 februari 2099');
+    expect(text).toContain('25 § förvaltningslagen (2017:900)');
+    expect((await h.state(id)).status).toBe('needs-person');
   });
 });

@@ -31,7 +31,22 @@ export interface DeliveryTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+/** A notice before an adverse decision (kommunicering). */
+export interface KommuniceringTable {
+  id: string;
+  municipality_id: string;
+  application_id: string;
+  planned_outcome: 'delavslag' | 'avslag' | 'avvisning';
+  amount_ore: ColumnType<string, number, never>;
+  reasons: string;
+  due_date: ColumnType<string, string, never>;
+  sent_by: string;
+  client_key: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 export interface LetterTables {
   letter: LetterTable;
   delivery: DeliveryTable;
+  kommunicering: KommuniceringTable;
 }

@@ -133,6 +133,39 @@ async function completionFacts(deps: LetterDeps, m: Municipality, requestId: str
   };
 }
 
+async function kommuniceringFacts(deps: LetterDeps, m: Municipality, id: string): Promise<Facts | undefined> {
+  const k = await deps.db
+    .selectFrom('kommunicering')
+    .innerJoin('application', 'application.id', 'kommunicering.application_id')
+    .select([
+      'kommunicering.application_id',
+      'kommunicering.planned_outcome',
+      'kommunicering.amount_ore',
+      'kommunicering.reasons',
+      sql<string>`to_char(kommunicering.due_date, 'YYYY-MM-DD')`.as('due_date'),
+      'kommunicering.created_at',
+      'application.month',
+    ])
+    .where('kommunicering.id', '=', id)
+    .where('kommunicering.municipality_id', '=', m.id)
+    .executeTakeFirst();
+  if (!k) return undefined;
+  return {
+    applicationId: k.application_id,
+    facts: {
+      kind: 'kommunicering',
+      sender: senderOf(m),
+      reference: caseReference(m, k.application_id),
+      date: swedishDate(new Date(k.created_at)),
+      month: k.month,
+      plannedOutcome: k.planned_outcome,
+      amountOre: Number(k.amount_ore),
+      reasons: k.reasons,
+      dueDate: k.due_date,
+    },
+  };
+}
+
 async function factsFor(
   deps: LetterDeps,
   m: Municipality,
@@ -141,7 +174,8 @@ async function factsFor(
 ): Promise<Facts | 'not-ready' | undefined> {
   if (kind === 'decision') return decisionFacts(deps, m, sourceId);
   if (kind === 'completion-request') return completionFacts(deps, m, sourceId);
-  return undefined; // kommunicering and sample-check letters are issued by their own steps
+  if (kind === 'kommunicering') return kommuniceringFacts(deps, m, sourceId);
+  return undefined;
 }
 
 /**
@@ -233,7 +267,7 @@ export async function ensureLetter(
   });
 }
 
-/** Issues the Swedish letter of every decision and completion request that has none yet; returns how many. */
+/** Issues the Swedish letter of every decision, completion request and kommunicering that has none yet; returns how many. */
 export async function issuePendingLetters(deps: LetterDeps, limit = 20): Promise<number> {
   const missing = await sql<{ kind: LetterKind; source_id: string; municipality_id: string }>`
     select 'decision' as kind, d.id::text as source_id, d.municipality_id from decision d
@@ -242,6 +276,10 @@ export async function issuePendingLetters(deps: LetterDeps, limit = 20): Promise
     select 'completion-request', c.id::text, c.municipality_id from completion_request c
     where not exists (
       select 1 from letter l where l.kind = 'completion-request' and l.source_id = c.id::text and l.lang = 'sv')
+    union all
+    select 'kommunicering', k.id::text, k.municipality_id from kommunicering k
+    where not exists (
+      select 1 from letter l where l.kind = 'kommunicering' and l.source_id = k.id::text and l.lang = 'sv')
     limit ${limit}`.execute(deps.db);
   let issued = 0;
   for (const row of missing.rows) {

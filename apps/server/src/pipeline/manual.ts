@@ -465,3 +465,85 @@ export async function recordRecoveryClaim(
     return { ok: true, claimId: id, replay: false };
   });
 }
+
+export type KommuniceringResult =
+  | { readonly ok: true; readonly id: string; readonly replay: boolean }
+  | { readonly ok: false; readonly reason: 'not-found' }
+  | ({ readonly ok: false; readonly reason: 'conflict' } & Conflict);
+
+/**
+ * A person tells the applicant what adverse decision is planned and why, and by when they may
+ * comment (kommunicering, förvaltningslagen 25 §), before deciding. The planned amount of a
+ * partial refusal is the latest calculation's. Idempotent on the client key; the letter follows.
+ */
+export async function sendKommunicering(
+  db: Kysely<Database>,
+  scope: CaseScope,
+  req: {
+    readonly actor: string;
+    readonly role: string;
+    readonly key: string;
+    readonly plannedOutcome: 'delavslag' | 'avslag' | 'avvisning';
+    readonly reasons: string;
+    readonly dueDate: string;
+  },
+): Promise<KommuniceringResult> {
+  return db.transaction().execute(async (tx): Promise<KommuniceringResult> => {
+    const app = await lockApplication(tx, scope);
+    if (!app) return { ok: false, reason: 'not-found' };
+    const earlier = await tx
+      .selectFrom('kommunicering')
+      .select('id')
+      .where('municipality_id', '=', scope.municipality)
+      .where('client_key', '=', req.key)
+      .executeTakeFirst();
+    if (earlier) return { ok: true, id: earlier.id, replay: true };
+    if (app.status !== 'needs-person')
+      return { ok: false, reason: 'conflict', conflict: 'not-awaiting-person', status: app.status };
+    const calc = await tx
+      .selectFrom('calculation')
+      .select('amount_ore')
+      .where('application_id', '=', scope.id)
+      .orderBy('version', 'desc')
+      .executeTakeFirst();
+    if (req.plannedOutcome === 'delavslag' && !calc)
+      return { ok: false, reason: 'conflict', conflict: 'no-calculation' };
+    const id = randomUUID();
+    await tx
+      .insertInto('kommunicering')
+      .values({
+        id,
+        municipality_id: scope.municipality,
+        application_id: scope.id,
+        planned_outcome: req.plannedOutcome,
+        amount_ore: req.plannedOutcome === 'delavslag' ? Number(calc!.amount_ore) : 0,
+        reasons: req.reasons,
+        due_date: req.dueDate,
+        sent_by: req.actor,
+        client_key: req.key,
+      })
+      .execute();
+    // On the timeline, without changing the status: the case still waits for a person.
+    await tx
+      .insertInto('application_event')
+      .values({
+        application_id: scope.id,
+        municipality_id: scope.municipality,
+        status: app.status,
+        actor: req.actor,
+        note: JSON.stringify({ kommunicering: id, dueDate: req.dueDate }),
+      })
+      .execute();
+    await appendAudit(tx, {
+      actor: req.actor,
+      role: req.role,
+      municipalityId: scope.municipality,
+      action: 'write',
+      objectType: 'kommunicering',
+      objectId: id,
+      purpose: 'kommunicering-sent',
+      details: { application: scope.id, plannedOutcome: req.plannedOutcome },
+    });
+    return { ok: true, id, replay: false };
+  });
+}

@@ -19,6 +19,7 @@ import {
   decideByPerson,
   recordRecoveryClaim,
   requestCompletion,
+  sendKommunicering,
 } from '../pipeline/manual.ts';
 import { invalidInput, negotiateLang, problemSchema } from '../problems.ts';
 import {
@@ -84,6 +85,14 @@ const WRITE_PROBLEMS = { 400: problemSchema, 404: problemSchema, 409: problemSch
 function fieldProblem(lang: Lang, field: string, code: string, msg: Record<Lang, string>) {
   return invalidInput(lang, [{ pointer: `/${field}`, field, code, message: msg[lang] }]);
 }
+
+const kommuniceringBody = z
+  .strictObject({
+    plannedOutcome: z.enum(['delavslag', 'avslag', 'avvisning']),
+    reasons: z.string().trim().min(20).max(8000).meta({ description: 'Why, in plain Swedish: the letter quotes it.' }),
+    dueDate: z.iso.date().meta({ description: 'The last day to comment (YYYY-MM-DD).' }),
+  })
+  .meta({ id: 'Kommunicering' });
 
 const flagParams = applicationParams.extend({ flagId: z.string().regex(/^\d{1,18}$/) });
 
@@ -362,6 +371,44 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
       if (!out.ok && out.reason === 'not-found') return notFound(req, reply);
       if (!out.ok) return sendProblem(reply, conflictProblem(out, lang));
       return reply.code(201).send({ completionRequest: out.requestId, status: 'waiting-applicant' as const });
+    },
+  );
+
+  app.post(
+    '/api/v1/municipalities/:municipality/cases/:id/kommunicering',
+    {
+      preHandler: [staffOfCase, requireRole('caseworker')],
+      schema: {
+        tags: ['cases'],
+        summary: 'Tell the applicant the planned adverse decision and why, before deciding (kommunicering)',
+        description: 'Idempotent on Idempotency-Key. The letter is issued from what is stored here.',
+        params: applicationParams,
+        headers: idempotencyHeaders,
+        body: kommuniceringBody,
+        response: { 201: z.object({ kommunicering: z.string() }), ...WRITE_PROBLEMS },
+      },
+    },
+    async (req, reply) => {
+      const { municipality, id } = req.params as z.infer<typeof applicationParams>;
+      if (!(await visibleCase(req, reply))) return reply;
+      const body = req.body as z.infer<typeof kommuniceringBody>;
+      const lang = negotiateLang(req.headers['accept-language']);
+      if (body.dueDate < todayInSweden())
+        return sendProblem(
+          reply,
+          fieldProblem(lang, 'dueDate', 'past-date', {
+            sv: 'Sista dagen kan inte ha passerat.',
+            en: 'The due date cannot be in the past.',
+          }),
+        );
+      const out = await sendKommunicering(
+        db,
+        { id, municipality },
+        { ...who(req), key: (req.headers['idempotency-key'] as string).trim(), ...body },
+      );
+      if (!out.ok && out.reason === 'not-found') return notFound(req, reply);
+      if (!out.ok) return sendProblem(reply, conflictProblem(out, lang));
+      return reply.code(201).send({ kommunicering: out.id });
     },
   );
 

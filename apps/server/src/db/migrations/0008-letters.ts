@@ -27,6 +27,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       unique (kind, source_id, lang)
     )`.execute(db);
   await sql`create index letter_application on letter (municipality_id, application_id, created_at)`.execute(db);
+  // The notice before an adverse decision (kommunicering, förvaltningslagen 25 §): what the
+  // caseworker plans to decide and why, and by when the applicant may comment.
+  await sql`
+    create table kommunicering (
+      id uuid primary key,
+      municipality_id text not null references municipality (id),
+      application_id uuid not null references application (id),
+      planned_outcome text not null check (planned_outcome in ('delavslag', 'avslag', 'avvisning')),
+      amount_ore bigint not null check (amount_ore >= 0),
+      reasons text not null,
+      due_date date not null,
+      sent_by text not null,
+      client_key text not null,
+      created_at timestamptz not null default now(),
+      unique (municipality_id, client_key)
+    )`.execute(db);
   // The name of the person who decided, for the letter (the subject alone names no one).
   await sql`alter table decision add column decided_by_name text`.execute(db);
 
@@ -50,4 +66,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table delivery`.execute(db);
   await sql`alter table decision drop column decided_by_name`.execute(db);
   await sql`drop table letter`.execute(db);
+  await sql`drop table kommunicering`.execute(db);
 }
