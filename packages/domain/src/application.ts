@@ -101,11 +101,34 @@ export const applicationContentSchema = z
     paymentAccount: z.strictObject({
       clearing: z.string().regex(/^\d{4,5}$/),
       account: z.string().regex(/^\d{6,12}$/),
+      /**
+       * Whose account it is: the applicant's (a0, the default) or, when the household asks for it,
+       * the co-applicant's (a1). Payments are made to this account in this adult's name.
+       */
+      holder: z
+        .enum(['a0', 'a1'])
+        .optional()
+        .meta({ description: "Whose account: a0 (the applicant, default) or a1 (the co-applicant's, when asked)." }),
     }),
     attestation: z.strictObject({
       truthful: z.literal(true),
       informedAboutChecks: z.literal(true),
     }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.paymentAccount.holder === 'a1' && c.household.adults.length < 2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['paymentAccount', 'holder'],
+        message: 'a co-applicant account needs a second adult',
+        params: {
+          code: 'no-co-applicant',
+          msg: {
+            sv: 'Utbetalning till medsökandes konto kräver att hushållet har två vuxna.',
+            en: "Payment to the co-applicant's account needs a second adult in the household.",
+          },
+        },
+      });
   })
   .meta({ id: 'ApplicationContent' });
 
