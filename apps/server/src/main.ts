@@ -16,6 +16,7 @@ import { readTestUsers } from './auth/test-users.ts';
 import type { TestUser } from './auth/test-users.ts';
 import { readConfig } from './config.ts';
 import { issuePendingLetters, sendPendingDeliveries } from './letters/service.ts';
+import { schedulePayments } from './payments/service.ts';
 import { migrate, openDatabase } from './db/database.ts';
 import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from './municipalities.ts';
 import { raiseOverdueAlerts } from './pipeline/alerts.ts';
@@ -91,15 +92,19 @@ const workers = Array.from({ length: config.WORKERS }, (_, i) =>
   ),
 );
 
-// Background work: late-case alerts every minute; letters for new decisions and requests, and
-// their deliveries, every two seconds.
+// Background work: late-case alerts every minute; payments for new decisions every five seconds
+// (an export also schedules its municipality's new decisions first); letters for new decisions,
+// requests and notices, and their deliveries, every two seconds.
 const background = [
   every(60_000, 'alerts', app.log, async () => {
     const n = await raiseOverdueAlerts(store.db, municipalities);
     if (n > 0) app.log.warn({ alerts: n }, 'applications past their time limit');
   }),
+  every(5_000, 'payments', app.log, () => schedulePayments(store.db, municipalities)),
   every(2_000, 'letters', app.log, async () => {
-    await issuePendingLetters(app.letters);
+    await issuePendingLetters(app.letters, 20, (e) =>
+      app.log.error({ err: { message: (e as Error).message } }, 'a letter could not be issued'),
+    );
     await sendPendingDeliveries(app.letters);
   }),
 ];

@@ -7,6 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issuePendingLetters } from '../src/letters/service.ts';
+import { pdfText } from './pdf-text.ts';
 import { drawSample, sampleStrata, wilsonInterval } from '@tillit/domain';
 import type { Stratum } from '@tillit/domain';
 import { verifyAuditChain } from '../src/audit.ts';
@@ -295,6 +297,33 @@ describe('following up a drawn case', () => {
       answer: { message: body.message, documentsSent: body.documentsSent },
       outcome: null,
     });
+  });
+
+  it('sends each drawn household a letter naming the documents and saying it is no suspicion', async () => {
+    let issued = 0;
+    for (
+      let n = await issuePendingLetters(h.server.app.letters);
+      n > 0;
+      n = await issuePendingLetters(h.server.app.letters)
+    )
+      issued += n;
+    const checks = await h.server.store.db.selectFrom('sample_check').select('id').execute();
+    // One letter per drawn case (the decisions' own letters wait for payments, not scheduled here).
+    expect(issued).toBe(checks.length);
+    const me = h.user('clean', 0);
+    const list = await h.call(me, 'GET', ekby(`/applications/${real[0]}/letters`));
+    const letters = list.body.letters as { id: string; kind: string; title: string }[];
+    expect(letters.map((l) => [l.kind, l.title])).toEqual([
+      ['sample-check', 'Du är utvald till en stickprovskontroll'],
+    ]);
+    const res = await fetch(`${h.server.url}${ekby(`/applications/${real[0]}/letters/${letters[0]!.id}?format=pdf`)}`, {
+      headers: { authorization: `Bearer ${await h.server.tokenFor(me)}` },
+    });
+    expect(res.status).toBe(200);
+    const text = pdfText(Buffer.from(await res.arrayBuffer()));
+    expect(text).toContain('Det betyder inte att vi misstänker något fel.');
+    expect(text).toContain('Kontoutdrag för alla dina konton');
+    expect(text).toContain('Hyresavi eller hyreskvitto för månaden');
   });
 
   it('records the outcome once: confirmed, discrepancy with an amount, or no answer after the due date', async () => {

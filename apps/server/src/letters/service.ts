@@ -166,16 +166,53 @@ async function kommuniceringFacts(deps: LetterDeps, m: Municipality, id: string)
   };
 }
 
+async function sampleCheckFacts(
+  deps: LetterDeps,
+  m: Municipality,
+  id: string,
+  lang: LetterLanguage,
+): Promise<Facts | undefined> {
+  const c = await deps.db
+    .selectFrom('sample_check')
+    .innerJoin('application', 'application.id', 'sample_check.application_id')
+    .select([
+      'sample_check.application_id',
+      'sample_check.documents',
+      sql<string>`to_char(sample_check.due_date, 'YYYY-MM-DD')`.as('due_date'),
+      'sample_check.created_at',
+      'application.month',
+    ])
+    .where('sample_check.id', '=', id)
+    .where('sample_check.municipality_id', '=', m.id)
+    .executeTakeFirst();
+  if (!c) return undefined;
+  // The documents are named in Swedish and English; other languages get the Swedish names.
+  const documents = (c.documents as { sv: string; en: string }[]).map((d) => (lang === 'en' ? d.en : d.sv));
+  return {
+    applicationId: c.application_id,
+    facts: {
+      kind: 'sample-check',
+      sender: senderOf(m),
+      reference: caseReference(m, c.application_id),
+      date: swedishDate(new Date(c.created_at)),
+      month: c.month,
+      documents,
+      dueDate: c.due_date,
+    },
+  };
+}
+
 async function factsFor(
   deps: LetterDeps,
   m: Municipality,
   kind: LetterKind,
   sourceId: string,
+  lang: LetterLanguage,
 ): Promise<Facts | 'not-ready' | undefined> {
   if (kind === 'decision') return decisionFacts(deps, m, sourceId);
   if (kind === 'completion-request') return completionFacts(deps, m, sourceId);
   if (kind === 'kommunicering') return kommuniceringFacts(deps, m, sourceId);
-  return undefined;
+  return sampleCheckFacts(deps, m, sourceId, lang);
 }
 
 /**
@@ -203,7 +240,7 @@ export async function ensureLetter(
   if (existing) return existing;
   const m = deps.municipalities().get(req.municipality);
   if (!m) return undefined;
-  const found = await factsFor(deps, m, req.kind, req.sourceId);
+  const found = await factsFor(deps, m, req.kind, req.sourceId, req.lang);
   if (found === undefined || found === 'not-ready') return found;
   const html = renderLetterHtml(found.facts, req.lang);
   // A Buffer: both the pg driver and PGlite take it as bytea.
@@ -267,11 +304,24 @@ export async function ensureLetter(
   });
 }
 
-/** Issues the Swedish letter of every decision, completion request and kommunicering that has none yet; returns how many. */
-export async function issuePendingLetters(deps: LetterDeps, limit = 20): Promise<number> {
+/**
+ * Issues the Swedish letter of every decision, completion request, kommunicering and sample-check
+ * request that has none yet; returns how many.
+ */
+export async function issuePendingLetters(
+  deps: LetterDeps,
+  limit = 20,
+  onError: (e: unknown) => void = (e) => {
+    throw e;
+  },
+): Promise<number> {
   const missing = await sql<{ kind: LetterKind; source_id: string; municipality_id: string }>`
     select 'decision' as kind, d.id::text as source_id, d.municipality_id from decision d
     where not exists (select 1 from letter l where l.kind = 'decision' and l.source_id = d.id::text and l.lang = 'sv')
+      -- A decision that pays waits for its payment's date (and must not hold up other letters).
+      and (d.amount_ore = 0 or exists (select 1 from payment p where p.decision_id = d.id))
+      -- Only a decision with a receipt can explain itself (every decision made here has one).
+      and jsonb_typeof(d.receipt -> 'lines') = 'array'
     union all
     select 'completion-request', c.id::text, c.municipality_id from completion_request c
     where not exists (
@@ -280,16 +330,24 @@ export async function issuePendingLetters(deps: LetterDeps, limit = 20): Promise
     select 'kommunicering', k.id::text, k.municipality_id from kommunicering k
     where not exists (
       select 1 from letter l where l.kind = 'kommunicering' and l.source_id = k.id::text and l.lang = 'sv')
+    union all
+    select 'sample-check', s.id::text, s.municipality_id from sample_check s
+    where not exists (
+      select 1 from letter l where l.kind = 'sample-check' and l.source_id = s.id::text and l.lang = 'sv')
     limit ${limit}`.execute(deps.db);
   let issued = 0;
   for (const row of missing.rows) {
-    const letter = await ensureLetter(deps, {
-      municipality: row.municipality_id,
-      kind: row.kind,
-      sourceId: row.source_id,
-      lang: 'sv',
-    });
-    if (letter && letter !== 'not-ready') issued++;
+    try {
+      const letter = await ensureLetter(deps, {
+        municipality: row.municipality_id,
+        kind: row.kind,
+        sourceId: row.source_id,
+        lang: 'sv',
+      });
+      if (letter && letter !== 'not-ready') issued++;
+    } catch (e) {
+      onError(e); // one letter that fails (e.g. no PDF printer) does not stop the others
+    }
   }
   return issued;
 }
