@@ -143,6 +143,9 @@ describe('the decision letter', () => {
           : expect(compact(text)).toContain(compact(phrase));
       has(t.common.translationNotice);
       has(t.decision.title.bifall);
+      has(t.reasons.heading);
+      has(t.reasons.granted);
+      has(t.automated.heading);
       has(t.appeal.heading);
       has(t.appeal.when);
       expect(compact(text).replace(/[,.]/g, '')).toContain('11420');

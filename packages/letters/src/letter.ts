@@ -240,7 +240,8 @@ function body(facts: LetterFacts, lang: LetterLanguage): { title: string; html: 
           `<p class="summary">${summary}</p>`,
           pay,
           reasons(facts, lang),
-          calculationTable(facts, lang),
+          // A dismissal does not examine the need: no calculation to show.
+          facts.outcome === 'avvisning' ? '' : calculationTable(facts, lang),
           who,
           appeal(facts, lang),
           contact(facts, lang),

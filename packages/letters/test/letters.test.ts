@@ -143,6 +143,30 @@ describe('the decision letter', () => {
     },
   );
 
+  it('a dismissal by a person gives the written reasons and the appeal', () => {
+    const t = text(
+      renderLetterHtml(
+        {
+          ...decision(6200),
+          outcome: 'avvisning',
+          amountOre: 0,
+          payDate: null,
+          automated: false,
+          decidedBy: 'Erika Ek',
+          statement: 'Du är inte folkbokförd i Ekby och vistas inte här; ansökan ska göras i din hemkommun.',
+        },
+        'sv',
+      ),
+    );
+    expect(t).toContain('Beslut: Vi prövar inte din ansökan');
+    expect(t).toContain('Vi har inte prövat din ansökan för november 2026.');
+    expect(t).toContain('ansökan ska göras i din hemkommun');
+    expect(t).toContain('Beslutet är fattat av en handläggare: Erika Ek.');
+    expect(t).not.toContain('Pengarna kommer');
+    expect(t).not.toContain('Så har vi räknat');
+    expect(t).toContain('inom tre veckor');
+  });
+
   it('escapes what a person wrote and keeps it in Swedish, marked as such', () => {
     const facts = {
       ...decision(6200),
