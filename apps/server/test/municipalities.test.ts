@@ -30,9 +30,22 @@ describe('municipalities in the database', () => {
     expect(partner.settings).toEqual({
       decisionPolicy: 'proposal',
       payday: 27,
+      paymentRounding: 'down-to-krona',
+      debtor: {
+        name: 'Lövsala kommun',
+        organisationNumber: '212000-9902',
+        iban: 'SE9880000832790000012345',
+        bic: 'SWEDSESS',
+      },
       sampleRateBasisPoints: 1000,
+      sampleStrata: [],
       incomeChangeThresholdBasisPoints: 1200,
       decisionTimeLimitHours: 24,
+      contact: {
+        phone: '0999-40 50 60',
+        email: 'socialtjansten@lovsala.example',
+        postalAddress: 'Lövsala kommun, Individ- och familjeomsorgen, 999 02 Lövsala',
+      },
       languages: ['sv', 'en', 'ar'],
     });
     // The partner's own guidelines apply, not the host's.
