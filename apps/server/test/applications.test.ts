@@ -151,9 +151,7 @@ describe('applications', () => {
   it('isolates applicants and municipalities: others get 404', async () => {
     const unsubmitted = await draft('applicant-1', '2026-08');
     // A draft is the applicant's own until it is submitted: no case for staff yet.
-    expect((await call('ekby-caseworker', 'GET', `/api/v1/municipalities/ekby/cases/${unsubmitted}`)).status).toBe(
-      404,
-    );
+    expect((await call('ekby-caseworker', 'GET', `/api/v1/municipalities/ekby/cases/${unsubmitted}`)).status).toBe(404);
     const id = await submitted('2026-08');
     expect((await call('applicant-2', 'GET', `/api/v1/municipalities/ekby/applications/${id}`)).status).toBe(404);
     expect((await call('applicant-1', 'GET', `/api/v1/municipalities/lovsala/applications/${id}`)).status).toBe(404);

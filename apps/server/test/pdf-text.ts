@@ -16,7 +16,8 @@ export function pdfText(bytes: Uint8Array): string {
  * a vowel mark after the next letter.
  */
 export function compact(text: string): string {
-  return text.normalize('NFKC').replace(/[\s\u200c-\u200f\u202a-\u202e\u2066-\u2069\u064b-\u065f\u0670]/g, '');
+  // After NFKC composition, the combining marks left are vowel marks such as Arabic tanwin.
+  return text.normalize('NFKC').replace(/[\s\u200c-\u200f\u202a-\u202e\u2066-\u2069]|\p{Mn}/gu, '');
 }
 
 /** The PDF's fonts: base name (subset prefix included) and whether it is embedded. */
