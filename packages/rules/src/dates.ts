@@ -53,6 +53,19 @@ export function ageOnFirst(birthDate: string, year: number, month: number): numb
   return year - by - (bm > month || (bm === month && bd > 1) ? 1 : 0);
 }
 
+/**
+ * A child's whole years of age on the first day of a month, and 0 for a child born later in the
+ * month: `birthDate > firstDay ? 0 : ageOnFirst(…)` for ISO dates, without comparing strings.
+ */
+export function childAgeOnFirst(birthDate: string, year: number, month: number): number {
+  const by = digits(birthDate, 0, 4);
+  const bm = digits(birthDate, 5, 2);
+  const bd = digits(birthDate, 8, 2);
+  const beforeBirthday = bm > month || (bm === month && bd > 1);
+  if (by > year || (by === year && beforeBirthday)) return 0;
+  return year - by - (beforeBirthday ? 1 : 0);
+}
+
 /** The month after `month` ("2021-12" → "2022-01"). */
 export function nextMonth(month: string): string {
   const { year, month: m } = parseMonth(month);

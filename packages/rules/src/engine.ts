@@ -3,16 +3,17 @@
  * explained. Pure functions over a compiled rule book; the arithmetic is written once and runs
  * either with explanation (`calculate`) or as totals only (`calculateTotals`, for batches).
  */
-import { ageOnFirst, parseMonth } from './dates.ts';
+import { childAgeOnFirst, parseMonth } from './dates.ts';
 import type { Month } from './dates.ts';
 import { EMPTY_GUIDELINES, guidelineAt, snapshotGuidelines } from './guidelines.ts';
 import type { Guidelines, GuidelinesSource } from './guidelines.ts';
-import { EMPLOYMENT_INCOME, LIVSFORING_TYPES } from './input.ts';
+import { COST_TYPES, EMPLOYMENT_INCOME, INCOME_TYPES, LIVSFORING_TYPES } from './input.ts';
 import type { CalculationInput, CostType, FieldProblem, Msg } from './input.ts';
 import { COST_LABELS, INCOME_LABELS, MONTHS_EN, MONTHS_SV } from './labels.ts';
-import { ceilDiv, formatEn as en, formatRate, formatSv as sv, oreToKronor } from './money.ts';
+import { appendEn, appendSv, ceilDiv, formatEn as en, formatRate, formatSv as sv, oreToKronor } from './money.ts';
 import { rulePeriodAt, valueAt } from './rulebook.ts';
 import type { LegalReference, ParameterValue, RuleBook, VerificationStatus } from './rulebook.ts';
+import { RULE_IDS } from './version.ts';
 import type { RuleId } from './version.ts';
 
 export type Section = 'norm' | 'costs' | 'income' | 'result';
@@ -39,13 +40,14 @@ export interface Line {
   readonly amountOre: number;
   /** The same in kronor. */
   readonly amount: number;
-  /** The parameter values the line read, with their dates, status and source. */
+  /** The parameter values the line read, with their dates, status and source (often a shared, frozen list). */
   readonly parameters: readonly ParameterValue[];
   /** The input values the line read. */
   readonly inputs: Readonly<Record<string, string | number | boolean>>;
   /** The legal references of the rule in force for the month. */
   readonly references: readonly LegalReference[];
   readonly text: Msg;
+  /** Often a shared, frozen list. */
   readonly flags: readonly Flag[];
 }
 
@@ -109,7 +111,51 @@ export interface CalculateOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Month context: everything that depends only on the rule book and the month, memoized.
+// Speed. `calculate` runs once per request and `calculateTotals` once per household of a batch,
+// so both are written for speed (see docs/benchmarks.md, "Rule book"):
+//
+// - Everything that depends only on the rule book and the month (parameter values, legal
+//   references, the month's names) and on the guidelines and the month (the caps per cost type)
+//   is resolved once into a `MonthContext` and looked up by number, not by string key.
+// - The explanation's sentences are built from pieces: every part that does not depend on the
+//   household (for example "(3 år den 1 mars 2026, äter lunch hemma på vardagar) enligt
+//   riksnormen: 2 270 kr.") is rendered once per month and parameter value, so a line costs a few
+//   string concatenations instead of a template with several formatted amounts.
+// - Objects that are the same for every result of a month are shared and frozen, as the rule
+//   book's parameter values and references already were: a line's `parameters` list, its
+//   constant `flags` lists, the receipt's engine and rule-book records.
+// The sentences, amounts and records are exactly those of a straightforward template per line;
+// the scenario, property and replay tests and the benchmark's comparison check that.
+
+/** The rule ids by number: a month's legal references are kept in an array indexed by it. */
+type RuleNo = number;
+const ruleNo = (id: RuleId): RuleNo => RULE_IDS.indexOf(id);
+const R_ADULTS = ruleNo('norm.personal.adults');
+const R_CHILDREN = ruleNo('norm.personal.children');
+const R_SHARED = ruleNo('norm.shared');
+const R_SHARED_PART = ruleNo('norm.shared.nonCohabiting');
+const R_REASONABLE = ruleNo('costs.reasonable');
+const R_LIVSFORING = ruleNo('costs.livsforingIOvrigt');
+const R_INCOME = ruleNo('income.counted');
+const R_JOBBSTIMULANS = ruleNo('income.jobbstimulans');
+const R_CHILD_EARNINGS = ruleNo('income.childEarnings');
+const R_RESULT = ruleNo('result.amount');
+/** The rules every calculation needs (a month where one is not in force cannot be calculated). */
+const CORE_RULES: readonly RuleNo[] = [R_ADULTS, R_SHARED, R_RESULT];
+
+const STATUSES: readonly VerificationStatus[] = ['verified', 'secondary', 'derived'];
+/** Rank of a status: the weakest (highest) one among the parameters used is the result's. */
+const STATUS_RANK: Readonly<Record<VerificationStatus, number>> = { verified: 0, secondary: 1, derived: 2 };
+
+/** Everything one rule book needs across months. */
+interface RuleBookState {
+  /** Months of the years FIRST_YEAR–FIRST_YEAR+199 by monthNumber(); others in `months`. */
+  readonly byNumber: (MonthContext | undefined)[];
+  readonly months: Map<string, MonthContext>;
+  /** The receipt's records of the engine and the rule book (shared by every receipt, so frozen). */
+  readonly engine: Receipt['engine'];
+  readonly rulebook: Receipt['rulebook'];
+}
 
 interface MonthContext {
   readonly m: Month;
@@ -117,47 +163,163 @@ interface MonthContext {
   readonly monthEn: string;
   /** Parameter values by slot (see SLOT_IDS): undefined until resolved, null when missing. */
   readonly slots: (ParameterValue | null | undefined)[];
-  readonly refs: Map<RuleId, readonly LegalReference[] | null>;
+  /** Per slot: the status rank of its value, and the one-element parameter list lines cite. */
+  readonly ranks: number[];
+  readonly paramLists: (readonly ParameterValue[])[];
+  /** Legal references by rule number: undefined until resolved, null when not in force. */
+  readonly refs: (readonly LegalReference[] | null | undefined)[];
   /** The rules every calculation needs that are not in force this month (computed once). */
   coreMissing: readonly string[] | null;
-  /** Municipal guidelines resolved for this month, per guideline set. */
+  /** Municipal guidelines resolved for this month, per guideline set; the last one used at hand. */
   readonly guidelines: WeakMap<Guidelines, GuidelineMonth>;
+  lastGuidelines: Guidelines | null;
+  lastGuidelineMonth: GuidelineMonth | null;
   readonly notVerified: { secondary?: Warning; derived?: Warning };
+  // Sentence pieces that depend only on the month and its parameter values, built on first use.
+  /** The end of the adults' sentence, [single, couple]. */
+  readonly adultTexts: (Msg | undefined)[];
+  /** The ends of a child's sentences, by parameter slot (band and lunch). */
+  readonly childTexts: (ChildTexts | undefined)[];
+  /** The whole shared-costs sentence for a household of 1–7 persons (cohabiting). */
+  readonly sharedTexts: (Msg | undefined)[];
+  /** "Jobbstimulans: 25 % av " for the rate in `jobbstimulansRate`. */
+  jobbstimulansRate: ParameterValue | null;
+  jobbstimulansHead: Msg | null;
+  /** Month pieces of the result sentence. */
+  readonly payFor: Msg;
+  readonly surplusTail: Msg;
+  readonly partTimeDiv: Msg;
+}
+
+/** The pieces of a child's two sentences around the child's id and days. */
+interface ChildTexts {
+  /** Full month: everything after the id. */
+  readonly full: Msg;
+  /** Part of the month: after the id, before the days; after the days, before the days again. */
+  readonly partHead: Msg;
+  readonly partMid: Msg;
 }
 
 /** A guideline set resolved for one month: caps per cost type, and the receipt's snapshot. */
 interface GuidelineMonth {
-  /** Per cost type: [generic cap, cap for 1 person, …, cap for 7 or more]. */
-  readonly caps: Map<CostType, readonly (ParameterValue | undefined)[]>;
+  /** By cost type number: [generic cap, cap for 1 person, …, cap for 7 or more]; undefined until resolved. */
+  readonly caps: ((Cap | undefined)[] | undefined)[];
   snapshot: GuidelinesSource | null;
 }
 
-const contexts = new WeakMap<RuleBook, Map<string, MonthContext>>();
+/** A municipal cap with the parts of its cost line's sentences that depend only on the cap. */
+interface Cap {
+  readonly value: ParameterValue;
+  readonly params: readonly ParameterValue[];
+  /** After the amount applied for, when it was capped: " söktes. Kommunens riktlinje … godtas." */
+  readonly capped: Msg;
+  /** After the amount accepted, when it was within the cap. */
+  readonly within: Msg;
+}
 
-function monthContext(rb: RuleBook, month: string): MonthContext {
-  let byMonth = contexts.get(rb);
-  if (!byMonth) contexts.set(rb, (byMonth = new Map()));
-  let ctx = byMonth.get(month);
-  if (!ctx) {
-    const m = parseMonth(month);
-    ctx = {
-      m,
-      monthSv: `${MONTHS_SV[m.month - 1]} ${m.year}`,
-      monthEn: `${MONTHS_EN[m.month - 1]} ${m.year}`,
-      slots: [],
-      refs: new Map(),
-      coreMissing: null,
-      guidelines: new WeakMap(),
-      notVerified: {},
+// The rule book used last and its state, at hand without a WeakMap look-up (a process usually has
+// one rule book; this keeps the last one alive until another is used).
+let lastRuleBook: RuleBook | null = null;
+let lastState: RuleBookState | null = null;
+const states = new WeakMap<RuleBook, RuleBookState>();
+
+function ruleBookState(rb: RuleBook): RuleBookState {
+  if (rb === lastRuleBook) return lastState!;
+  let state = states.get(rb);
+  if (!state) {
+    state = {
+      byNumber: new Array<MonthContext | undefined>(MONTH_NUMBERS).fill(undefined),
+      months: new Map(),
+      engine: Object.freeze({ name: '@tillit/rules', version: rb.engineVersion }),
+      rulebook: Object.freeze({ id: rb.id, version: rb.version, hash: rb.hash }),
     };
-    byMonth.set(month, ctx);
+    states.set(rb, state);
+  }
+  lastRuleBook = rb;
+  lastState = state;
+  return state;
+}
+
+const FIRST_YEAR = 1900;
+const MONTH_NUMBERS = 200 * 12;
+
+/** (year − FIRST_YEAR) × 12 + month − 1 for "YYYY-MM" in the years covered, else -1. */
+function monthNumber(month: string): number {
+  if (month.length !== 7 || month.charCodeAt(4) !== 45 /* - */) return -1;
+  let year = 0;
+  for (let i = 0; i < 4; i++) {
+    const d = month.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    year = year * 10 + d;
+  }
+  const d1 = month.charCodeAt(5) - 48;
+  const d2 = month.charCodeAt(6) - 48;
+  if (d1 < 0 || d1 > 1 || d2 < 0 || d2 > 9) return -1;
+  const m = d1 * 10 + d2;
+  const n = (year - FIRST_YEAR) * 12 + m - 1;
+  return m >= 1 && m <= 12 && n >= 0 && n < MONTH_NUMBERS ? n : -1;
+}
+
+/**
+ * The month's context, found by the month's number (reading seven characters is cheaper than
+ * hashing and comparing the string); anything else, including an invalid month, goes by string.
+ */
+function monthContext(state: RuleBookState, month: string): MonthContext {
+  const n = monthNumber(month);
+  if (n < 0) return monthContextByString(state, month);
+  return (state.byNumber[n] ??= newMonthContext(month));
+}
+
+function monthContextByString(state: RuleBookState, month: string): MonthContext {
+  let ctx = state.months.get(month);
+  if (!ctx) {
+    ctx = newMonthContext(month);
+    state.months.set(month, ctx);
   }
   return ctx;
 }
 
-const STATUS_RANK: Record<VerificationStatus, number> = { verified: 0, secondary: 1, derived: 2 };
+function newMonthContext(month: string): MonthContext {
+  const m = parseMonth(month);
+  const monthSv = `${MONTHS_SV[m.month - 1]} ${m.year}`;
+  const monthEn = `${MONTHS_EN[m.month - 1]} ${m.year}`;
+  return {
+    m,
+    monthSv,
+    monthEn,
+    slots: [],
+    ranks: [],
+    paramLists: [],
+    refs: [],
+    coreMissing: null,
+    guidelines: new WeakMap(),
+    lastGuidelines: null,
+    lastGuidelineMonth: null,
+    notVerified: {},
+    adultTexts: [],
+    childTexts: [],
+    sharedTexts: [],
+    jobbstimulansRate: null,
+    jobbstimulansHead: null,
+    payFor: { sv: `. Försörjningsstöd för ${monthSv}: `, en: `. Försörjningsstöd for ${monthEn}: ` },
+    surplusTail: {
+      sv: ` mer än behovet (normöverskott). Inget försörjningsstöd betalas för ${monthSv}.`,
+      en: ` more than the need (surplus). No försörjningsstöd is paid for ${monthEn}.`,
+    },
+    partTimeDiv: { sv: `/${m.days} = `, en: `/${m.days} = ` },
+  };
+}
+
 const NO_FLAGS: readonly Flag[] = Object.freeze([]);
 const NO_PARAMS: readonly ParameterValue[] = Object.freeze([]);
+const NO_GUIDELINES: GuidelinesSource = Object.freeze([]) as unknown as GuidelinesSource;
+// The flag lists lines use, shared (frozen) like NO_FLAGS.
+const FLAGS_PRO_RATA: readonly Flag[] = Object.freeze(['proRata']);
+const FLAGS_PRO_RATA_ROUNDED: readonly Flag[] = Object.freeze(['proRata', 'roundedUp']);
+const FLAGS_EXTENDED: readonly Flag[] = Object.freeze(['extended']);
+const FLAGS_ROUNDED: readonly Flag[] = Object.freeze(['roundedUp']);
+const FLAGS_CAPPED: readonly Flag[] = Object.freeze(['capped']);
+const FLAGS_NEEDS_ASSESSMENT: readonly Flag[] = Object.freeze(['needsAssessment']);
 // Shared empty arrays for totals-only runs, which never push to them.
 const NO_LINES: Line[] = [];
 const NO_WARNINGS: Warning[] = [];
@@ -171,7 +333,10 @@ interface Acc {
   readonly warnings: Warning[];
   missing: string[] | null;
   readonly g: Guidelines;
-  status: VerificationStatus;
+  /** The guidelines resolved for the month, once the costs need them. */
+  gm: GuidelineMonth | null;
+  /** STATUS_RANK of the weakest status so far. */
+  rank: number;
 }
 
 // The state parameters the rules read, numbered so that a month resolves each once into an array.
@@ -195,6 +360,10 @@ function param(acc: Acc, slotNo: number): ParameterValue | undefined {
     const def = acc.rb.parameters.get(SLOT_IDS[slotNo]!);
     v = (def && valueAt(def.values, ctx.m.firstDay)) ?? null;
     ctx.slots[slotNo] = v;
+    if (v !== null) {
+      ctx.ranks[slotNo] = STATUS_RANK[v.status];
+      ctx.paramLists[slotNo] = Object.freeze([v]);
+    }
   }
   if (v === null) {
     const id = SLOT_IDS[slotNo]!;
@@ -202,24 +371,30 @@ function param(acc: Acc, slotNo: number): ParameterValue | undefined {
     else if (!acc.missing.includes(id)) acc.missing.push(id);
     return undefined;
   }
-  if (STATUS_RANK[v.status] > STATUS_RANK[acc.status]) acc.status = v.status;
+  const rank = ctx.ranks[slotNo]!;
+  if (rank > acc.rank) acc.rank = rank;
   return v;
 }
 
-function refs(acc: Acc, rule: RuleId): readonly LegalReference[] | undefined {
+/** The one-element parameter list of a slot that `param` has resolved (shared and frozen). */
+function paramList(acc: Acc, slotNo: number): readonly ParameterValue[] {
+  return acc.ctx.paramLists[slotNo]!;
+}
+
+function refs(acc: Acc, rule: RuleNo): readonly LegalReference[] | undefined {
   const { ctx } = acc;
-  let r = ctx.refs.get(rule);
+  let r = ctx.refs[rule];
   if (r === undefined) {
-    const def = acc.rb.rules.get(rule);
+    const def = acc.rb.rules.get(RULE_IDS[rule]!);
     r = (def && rulePeriodAt(def, ctx.m.firstDay)?.references) ?? null;
-    ctx.refs.set(rule, r);
+    ctx.refs[rule] = r;
   }
   return r ?? undefined;
 }
 
 function push(
   acc: Acc,
-  rule: RuleId,
+  rule: RuleNo,
   section: Section,
   amountOre: number,
   parameters: readonly ParameterValue[],
@@ -233,7 +408,7 @@ function push(
   // One object shape for every line (absent person/item are undefined, which JSON omits).
   const line: Line = {
     n,
-    rule,
+    rule: RULE_IDS[rule]!,
     section,
     person,
     item,
@@ -248,6 +423,8 @@ function push(
   acc.lines.push(line);
   return n;
 }
+
+const ROUNDED_END: Msg = { sv: ' (avrundat uppåt till helt öre).', en: ' (rounded up to a whole öre).' };
 
 // ---------------------------------------------------------------------------------------------
 // The rules.
@@ -288,74 +465,118 @@ function childBand(age: number): ChildBand {
 }
 
 function adultsNorm(acc: Acc, input: CalculationInput): number {
-  const couple = input.household.adults.length === 2;
-  const p = param(acc, couple ? ADULT_COUPLE : ADULT_SINGLE);
+  const adults = input.household.adults;
+  const couple = adults.length === 2;
+  const slotNo = couple ? ADULT_COUPLE : ADULT_SINGLE;
+  const p = param(acc, slotNo);
   if (!p) return 0;
   if (acc.explain) {
-    const adults = input.household.adults;
-    const ids = couple ? adults[0]!.id + ' + ' + adults[1]!.id : adults[0]!.id;
+    const k = couple ? 1 : 0;
+    const tail = (acc.ctx.adultTexts[k] ??= {
+      sv: `) enligt riksnormen: ${sv(p.amount)}.`,
+      en: `) under the national norm: ${en(p.amount)}.`,
+    });
+    const a0 = adults[0]!.id;
+    let text: Msg;
+    if (couple) {
+      // The ids are joined onto the long head, not to each other (see appendSv).
+      const a1 = adults[1]!.id;
+      text = {
+        sv: 'Personliga kostnader för ett sammanboende par (' + a0 + ' + ' + a1 + tail.sv,
+        en: 'Personal costs for a cohabiting couple (' + a0 + ' + ' + a1 + tail.en,
+      };
+    } else {
+      text = {
+        sv: 'Personliga kostnader för en ensamstående vuxen (' + a0 + tail.sv,
+        en: 'Personal costs for a single adult (' + a0 + tail.en,
+      };
+    }
     push(
       acc,
-      'norm.personal.adults',
+      R_ADULTS,
       'norm',
       p.amount,
-      [p],
-      { adults: input.household.adults.length },
-      couple
-        ? {
-            sv: `Personliga kostnader för ett sammanboende par (${ids}) enligt riksnormen: ${sv(p.amount)}.`,
-            en: `Personal costs for a cohabiting couple (${ids}) under the national norm: ${en(p.amount)}.`,
-          }
-        : {
-            sv: `Personliga kostnader för en ensamstående vuxen (${ids}) enligt riksnormen: ${sv(p.amount)}.`,
-            en: `Personal costs for a single adult (${ids}) under the national norm: ${en(p.amount)}.`,
-          },
+      paramList(acc, slotNo),
+      { adults: adults.length },
+      text,
       NO_FLAGS,
-      couple ? undefined : input.household.adults[0]!.id,
+      couple ? undefined : a0,
     );
   }
   return p.amount;
 }
 
+/** The parts of a child's sentences that depend only on the month, the band and lunch. */
+function childTexts(
+  ctx: MonthContext,
+  band: ChildBand,
+  lunchBand: boolean,
+  withoutLunch: boolean,
+  p: ParameterValue,
+): ChildTexts {
+  const lunchSv = lunchBand
+    ? withoutLunch
+      ? ', äter inte lunch hemma på vardagar'
+      : ', äter lunch hemma på vardagar'
+    : '';
+  const lunchEn = lunchBand ? (withoutLunch ? ', no weekday lunch at home' : ', weekday lunch at home') : '';
+  const days = ctx.m.days;
+  return {
+    full: {
+      sv: ` (${band.sv} den 1 ${ctx.monthSv}${lunchSv}) enligt riksnormen: ${sv(p.amount)}.`,
+      en: ` (${band.en} on 1 ${ctx.monthEn}${lunchEn}) under the national norm: ${en(p.amount)}.`,
+    },
+    partHead: {
+      sv: ` (${band.sv} den 1 ${ctx.monthSv}${lunchSv}), som bor i hushållet `,
+      en: ` (${band.en} on 1 ${ctx.monthEn}${lunchEn}), living in the household `,
+    },
+    partMid: { sv: ` av ${days} dagar: ${sv(p.amount)} × `, en: ` of ${days} days: ${en(p.amount)} × ` },
+  };
+}
+
 function childrenNorm(acc: Acc, input: CalculationInput): number {
-  const { m } = acc.ctx;
+  const children = input.household.children;
+  const { ctx } = acc;
+  const { m } = ctx;
   let total = 0;
-  for (const c of input.household.children) {
-    const age = c.birthDate > m.firstDay ? 0 : ageOnFirst(c.birthDate, m.year, m.month);
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    const age = childAgeOnFirst(c.birthDate, m.year, m.month);
     const band = childBand(age);
     const lunchBand = band.noLunchSlot >= 0;
     const withoutLunch = lunchBand && !c.lunchAtHome;
-    const p = param(acc, withoutLunch ? band.noLunchSlot : band.slot);
+    const slotNo = withoutLunch ? band.noLunchSlot : band.slot;
+    const p = param(acc, slotNo);
     if (!p) continue;
     const days = c.daysAtHome ?? m.days;
     const partTime = days < m.days;
     const amount = partTime ? ceilDiv(p.amount * days, m.days) : p.amount;
     total += amount;
     if (acc.explain) {
-      const lunchSv = lunchBand
-        ? withoutLunch
-          ? ', äter inte lunch hemma på vardagar'
-          : ', äter lunch hemma på vardagar'
-        : '';
-      const lunchEn = lunchBand ? (withoutLunch ? ', no weekday lunch at home' : ', weekday lunch at home') : '';
+      const t = (ctx.childTexts[slotNo] ??= childTexts(ctx, band, lunchBand, withoutLunch, p));
       const rounded = partTime && p.amount * days !== amount * m.days;
+      let text: Msg;
+      if (partTime) {
+        const end = rounded ? ROUNDED_END : undefined;
+        const headSv =
+          'Personliga kostnader för ' + c.id + t.partHead.sv + days + t.partMid.sv + days + ctx.partTimeDiv.sv;
+        const headEn = 'Personal costs for ' + c.id + t.partHead.en + days + t.partMid.en + days + ctx.partTimeDiv.en;
+        text = {
+          sv: appendSv(headSv, amount) + (end ? end.sv : '.'),
+          en: appendEn(headEn, amount) + (end ? end.en : '.'),
+        };
+      } else {
+        text = { sv: 'Personliga kostnader för ' + c.id + t.full.sv, en: 'Personal costs for ' + c.id + t.full.en };
+      }
       push(
         acc,
-        'norm.personal.children',
+        R_CHILDREN,
         'norm',
         amount,
-        [p],
+        paramList(acc, slotNo),
         { birthDate: c.birthDate, age, lunchAtHome: c.lunchAtHome, daysAtHome: days, daysInMonth: m.days },
-        partTime
-          ? {
-              sv: `Personliga kostnader för ${c.id} (${band.sv} den 1 ${acc.ctx.monthSv}${lunchSv}), som bor i hushållet ${days} av ${m.days} dagar: ${sv(p.amount)} × ${days}/${m.days} = ${sv(amount)}${rounded ? ' (avrundat uppåt till helt öre)' : ''}.`,
-              en: `Personal costs for ${c.id} (${band.en} on 1 ${acc.ctx.monthEn}${lunchEn}), living in the household ${days} of ${m.days} days: ${en(p.amount)} × ${days}/${m.days} = ${en(amount)}${rounded ? ' (rounded up to a whole öre)' : ''}.`,
-            }
-          : {
-              sv: `Personliga kostnader för ${c.id} (${band.sv} den 1 ${acc.ctx.monthSv}${lunchSv}) enligt riksnormen: ${sv(amount)}.`,
-              en: `Personal costs for ${c.id} (${band.en} on 1 ${acc.ctx.monthEn}${lunchEn}) under the national norm: ${en(amount)}.`,
-            },
-        partTime ? (rounded ? ['proRata', 'roundedUp'] : ['proRata']) : NO_FLAGS,
+        text,
+        partTime ? (rounded ? FLAGS_PRO_RATA_ROUNDED : FLAGS_PRO_RATA) : NO_FLAGS,
         c.id,
       );
     }
@@ -378,6 +599,20 @@ function sharedFor(acc: Acc, size: number): { amount: number; params: ParameterV
 function sharedNorm(acc: Acc, input: CalculationInput): number {
   const persons = input.household.adults.length + input.household.children.length;
   const size = input.household.householdSize ?? persons;
+  if (input.household.householdSize === undefined && size <= 7) {
+    // The common case: the whole sentence depends only on the month and the size.
+    const slotNo = SHARED[size]!;
+    const p = param(acc, slotNo);
+    if (!p) return 0;
+    if (acc.explain) {
+      const t = (acc.ctx.sharedTexts[size] ??= {
+        sv: `Hushållsgemensamma kostnader för ett hushåll med ${size} ${size === 1 ? 'person' : 'personer'}: ${sv(p.amount)}.`,
+        en: `Shared household costs for a household of ${size} ${size === 1 ? 'person' : 'persons'}: ${en(p.amount)}.`,
+      });
+      push(acc, R_SHARED, 'norm', p.amount, paramList(acc, slotNo), { persons: size }, { sv: t.sv, en: t.en });
+    }
+    return p.amount;
+  }
   const s = sharedFor(acc, size);
   if (!s) return 0;
   const extended = size > 7;
@@ -392,7 +627,7 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
     if (acc.explain) {
       push(
         acc,
-        'norm.shared',
+        R_SHARED,
         'norm',
         s.amount,
         s.params,
@@ -401,7 +636,7 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
           sv: `Hushållsgemensamma kostnader för ett hushåll med ${size} ${size === 1 ? 'person' : 'personer'}${extSv}: ${sv(s.amount)}.`,
           en: `Shared household costs for a household of ${size} ${size === 1 ? 'person' : 'persons'}${extEn}: ${en(s.amount)}.`,
         },
-        extended ? ['extended'] : NO_FLAGS,
+        extended ? FLAGS_EXTENDED : NO_FLAGS,
       );
     }
     return s.amount;
@@ -414,7 +649,7 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
     if (rounded) flags.push('roundedUp');
     push(
       acc,
-      'norm.shared.nonCohabiting',
+      R_SHARED_PART,
       'norm',
       amount,
       s.params,
@@ -429,16 +664,59 @@ function sharedNorm(acc: Acc, input: CalculationInput): number {
   return amount;
 }
 
-/** The needs-assessment warning for each cost type (constant, built once). */
-const NEEDS_ASSESSMENT = Object.fromEntries(
-  Object.entries(COST_LABELS).map(([type, label]) => [
-    type,
-    Object.freeze({
-      sv: `${label.sv} saknar riktlinje och ska bedömas av en handläggare.`,
-      en: `${label.en} has no guideline and must be assessed by a caseworker.`,
-    }),
-  ]),
-) as Record<CostType, Msg>;
+/** What the engine needs to know about a cost type, and the constant parts of its sentences. */
+interface CostTypeInfo {
+  readonly type: CostType;
+  /** Index into a month's caps. */
+  readonly no: number;
+  readonly rule: RuleNo;
+  /** "Hyra: " */
+  readonly label: Msg;
+  /** The needs-assessment warning (constant, shared, frozen). */
+  readonly warning: Msg;
+}
+
+const NEEDS_ASSESSMENT_TAIL: Msg = {
+  sv: ' godtas som ansökt. Kommunen har ingen riktlinje för kostnaden, så en handläggare ska bedöma den.',
+  en: ' is accepted as applied for. The municipality has no guideline for this cost, so a caseworker must assess it.',
+};
+
+const COST_INFO: ReadonlyMap<string, CostTypeInfo> = new Map(
+  COST_TYPES.map((type, no) => {
+    const label = COST_LABELS[type];
+    const info: CostTypeInfo = {
+      type,
+      no,
+      rule: LIVSFORING_TYPES.has(type) ? R_LIVSFORING : R_REASONABLE,
+      label: { sv: label.sv + ': ', en: label.en + ': ' },
+      warning: Object.freeze({
+        sv: `${label.sv} saknar riktlinje och ska bedömas av en handläggare.`,
+        en: `${label.en} has no guideline and must be assessed by a caseworker.`,
+      }),
+    };
+    return [type, info];
+  }),
+);
+
+/** What the engine needs to know about an income type, and the constant parts of its sentences. */
+interface IncomeTypeInfo {
+  readonly employment: boolean;
+  /** "Lön: " and "Lön (" (before the person). */
+  readonly label: Msg;
+  readonly labelOpen: Msg;
+}
+
+const INCOME_INFO: ReadonlyMap<string, IncomeTypeInfo> = new Map(
+  INCOME_TYPES.map((type) => {
+    const label = INCOME_LABELS[type];
+    const info: IncomeTypeInfo = {
+      employment: EMPLOYMENT_INCOME.has(type),
+      label: { sv: label.sv + ': ', en: label.en + ': ' },
+      labelOpen: { sv: label.sv + ' (', en: label.en + ' (' },
+    };
+    return [type, info];
+  }),
+);
 
 /** The warning for a month whose amounts are not all verified (one object per month and status). */
 function notVerifiedWarning(ctx: MonthContext, status: 'secondary' | 'derived'): Warning {
@@ -463,28 +741,51 @@ function notVerifiedWarning(ctx: MonthContext, status: 'secondary' | 'derived'):
 }
 
 function guidelineMonth(ctx: MonthContext, g: Guidelines): GuidelineMonth {
+  if (ctx.lastGuidelines === g) return ctx.lastGuidelineMonth!;
   let gm = ctx.guidelines.get(g);
-  if (!gm) ctx.guidelines.set(g, (gm = { caps: new Map(), snapshot: null }));
+  if (!gm) ctx.guidelines.set(g, (gm = { caps: [], snapshot: null }));
+  ctx.lastGuidelines = g;
+  ctx.lastGuidelineMonth = gm;
   return gm;
 }
 
+function cap(value: ParameterValue): Cap {
+  const s = sv(value.amount);
+  const e = en(value.amount);
+  return {
+    value,
+    params: Object.freeze([value]),
+    capped: {
+      sv: ` söktes. Kommunens riktlinje är högst ${s}, så ${s} godtas.`,
+      en: ` was applied for. The municipality's guideline is at most ${e}, so ${e} is accepted.`,
+    },
+    within: {
+      sv: ` godtas (kommunens riktlinje är högst ${s}).`,
+      en: ` is accepted (the municipality's guideline is at most ${e}).`,
+    },
+  };
+}
+
 /** The guideline capping a cost type for a household of `persons`: by size if set, else general. */
-function guidelineFor(acc: Acc, type: CostType, persons: number): ParameterValue | undefined {
-  const gm = guidelineMonth(acc.ctx, acc.g);
-  let caps = gm.caps.get(type);
+function guidelineFor(acc: Acc, info: CostTypeInfo, persons: number): Cap | undefined {
+  if (acc.g.values.size === 0) return undefined; // no guidelines (no municipality): nothing caps
+  const gm = (acc.gm ??= guidelineMonth(acc.ctx, acc.g));
+  let caps = gm.caps[info.no];
   if (!caps) {
     const date = acc.ctx.m.firstDay;
-    caps = [0, 1, 2, 3, 4, 5, 6, 7].map((n) =>
-      guidelineAt(acc.g, n === 0 ? `guideline.${type}.max` : `guideline.${type}.max.${n}`, date),
-    );
-    gm.caps.set(type, caps);
+    const type = info.type;
+    caps = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => {
+      const v = guidelineAt(acc.g, n === 0 ? `guideline.${type}.max` : `guideline.${type}.max.${n}`, date);
+      return v && cap(v);
+    });
+    gm.caps[info.no] = caps;
   }
   return caps[persons > 7 ? 7 : persons] ?? caps[0];
 }
 
 /** The municipal guideline values in force in the month, as the receipt records them. */
 function guidelinesInForce(ctx: MonthContext, g: Guidelines): GuidelinesSource {
-  if (g.values.size === 0) return [];
+  if (g.values.size === 0) return NO_GUIDELINES;
   const gm = guidelineMonth(ctx, g);
   if (gm.snapshot === null) {
     const inForce: ParameterValue[] = [];
@@ -497,7 +798,7 @@ function guidelinesInForce(ctx: MonthContext, g: Guidelines): GuidelinesSource {
   return gm.snapshot;
 }
 
-const SCRATCH_TYPES: CostType[] = [];
+const SCRATCH_TYPES: CostTypeInfo[] = [];
 const SCRATCH_SUMS: number[] = [];
 const SCRATCH_COUNTS: number[] = [];
 
@@ -517,13 +818,14 @@ function costs(acc: Acc, input: CalculationInput): number {
   let seen = 0;
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
+    const info = COST_INFO.get(c.type)!;
     let k = 0;
-    while (k < seen && types[k] !== c.type) k++;
+    while (k < seen && types[k] !== info) k++;
     if (k < seen) {
       sums[k]! += ore(c.amount);
       counts[k]!++;
     } else {
-      types[seen] = c.type;
+      types[seen] = info;
       sums[seen] = ore(c.amount);
       counts[seen] = 1;
       seen++;
@@ -532,66 +834,54 @@ function costs(acc: Acc, input: CalculationInput): number {
   const persons = input.household.adults.length + input.household.children.length;
   let total = 0;
   for (let k = 0; k < seen; k++) {
-    const type = types[k]!;
+    const info = types[k]!;
     const applied = sums[k]!;
     const items = counts[k]!;
-    const rule: RuleId = LIVSFORING_TYPES.has(type) ? 'costs.livsforingIOvrigt' : 'costs.reasonable';
-    const cap = guidelineFor(acc, type, persons);
-    const accepted = cap && applied > cap.amount ? cap.amount : applied;
+    const cap = guidelineFor(acc, info, persons);
+    const accepted = cap && applied > cap.value.amount ? cap.value.amount : applied;
     total += accepted;
     if (acc.explain) {
-      const label = COST_LABELS[type];
+      const { label, type } = info;
       const inputs = { type, applied: applied / 100, items };
-      let n: number;
       if (!cap) {
-        n = push(
+        const n = push(
           acc,
-          rule,
+          info.rule,
           'costs',
           accepted,
           NO_PARAMS,
           inputs,
           {
-            sv: `${label.sv}: ${sv(applied)} godtas som ansökt. Kommunen har ingen riktlinje för kostnaden, så en handläggare ska bedöma den.`,
-            en: `${label.en}: ${en(applied)} is accepted as applied for. The municipality has no guideline for this cost, so a caseworker must assess it.`,
+            sv: appendSv(label.sv, applied) + NEEDS_ASSESSMENT_TAIL.sv,
+            en: appendEn(label.en, applied) + NEEDS_ASSESSMENT_TAIL.en,
           },
-          ['needsAssessment'],
+          FLAGS_NEEDS_ASSESSMENT,
           undefined,
           type,
         );
-        acc.warnings.push({
-          code: 'needs-assessment',
-          line: n,
-          text: NEEDS_ASSESSMENT[type],
-        });
+        acc.warnings.push({ code: 'needs-assessment', line: n, text: info.warning });
       } else if (accepted < applied) {
         push(
           acc,
-          rule,
+          info.rule,
           'costs',
           accepted,
-          [cap],
+          cap.params,
           inputs,
-          {
-            sv: `${label.sv}: ${sv(applied)} söktes. Kommunens riktlinje är högst ${sv(cap.amount)}, så ${sv(accepted)} godtas.`,
-            en: `${label.en}: ${en(applied)} was applied for. The municipality's guideline is at most ${en(cap.amount)}, so ${en(accepted)} is accepted.`,
-          },
-          ['capped'],
+          { sv: appendSv(label.sv, applied) + cap.capped.sv, en: appendEn(label.en, applied) + cap.capped.en },
+          FLAGS_CAPPED,
           undefined,
           type,
         );
       } else {
         push(
           acc,
-          rule,
+          info.rule,
           'costs',
           accepted,
-          [cap],
+          cap.params,
           inputs,
-          {
-            sv: `${label.sv}: ${sv(accepted)} godtas (kommunens riktlinje är högst ${sv(cap.amount)}).`,
-            en: `${label.en}: ${en(accepted)} is accepted (the municipality's guideline is at most ${en(cap.amount)}).`,
-          },
+          { sv: appendSv(label.sv, accepted) + cap.within.sv, en: appendEn(label.en, accepted) + cap.within.en },
           NO_FLAGS,
           undefined,
           type,
@@ -602,49 +892,79 @@ function costs(acc: Acc, input: CalculationInput): number {
   return total;
 }
 
-/** A person's income from employment this month, in öre. */
-function employmentIncome(input: CalculationInput, person: string): number {
+// The household's employment incomes of a person (whose, and öre), in input order, collected by
+// `incomes` (module-level like the cost scratch arrays: the engine is synchronous).
+const EMPLOYMENT_PERSONS: string[] = [];
+const EMPLOYMENT_ORE: number[] = [];
+
+/** A person's income from employment this month, in öre (of the `count` collected). */
+function employmentIncome(count: number, person: string): number {
   let sum = 0;
-  for (const inc of input.incomes) if (inc.person === person && EMPLOYMENT_INCOME.has(inc.type)) sum += ore(inc.amount);
+  for (let k = 0; k < count; k++) if (EMPLOYMENT_PERSONS[k] === person) sum += EMPLOYMENT_ORE[k]!;
   return sum;
 }
 
+/** "Jobbstimulans: 25 % av " for the month's rate (built once per month). */
+function jobbstimulansHead(ctx: MonthContext, rate: ParameterValue): Msg {
+  if (ctx.jobbstimulansRate !== rate || ctx.jobbstimulansHead === null) {
+    ctx.jobbstimulansRate = rate;
+    ctx.jobbstimulansHead = {
+      sv: `Jobbstimulans: ${formatRate(rate.amount, 'sv')} av `,
+      en: `Job stimulus (jobbstimulans): ${formatRate(rate.amount, 'en')} of `,
+    };
+  }
+  return ctx.jobbstimulansHead;
+}
+
 function incomes(acc: Acc, input: CalculationInput): number {
-  if (input.incomes.length === 0) return 0;
+  const list = input.incomes;
+  if (list.length === 0) return 0;
   let total = 0;
-  let anyEmployment = false;
-  for (const inc of input.incomes) {
+  let employment = 0;
+  for (let i = 0; i < list.length; i++) {
+    const inc = list[i]!;
+    const info = INCOME_INFO.get(inc.type)!;
     const amount = ore(inc.amount);
     total += amount;
-    if (inc.person !== undefined && EMPLOYMENT_INCOME.has(inc.type)) anyEmployment = true;
+    if (inc.person !== undefined && info.employment) {
+      EMPLOYMENT_PERSONS[employment] = inc.person;
+      EMPLOYMENT_ORE[employment] = amount;
+      employment++;
+    }
     if (acc.explain) {
-      const label = INCOME_LABELS[inc.type];
-      const whose = inc.person !== undefined ? ` (${inc.person})` : '';
+      const head = inc.person !== undefined ? info.labelOpen : info.label;
       push(
         acc,
-        'income.counted',
+        R_INCOME,
         'income',
         amount,
         NO_PARAMS,
         { type: inc.type, amount: inc.amount },
-        {
-          sv: `${label.sv}${whose}: ${sv(amount)} räknas som inkomst.`,
-          en: `${label.en}${whose}: ${en(amount)} counts as income.`,
-        },
+        inc.person !== undefined
+          ? {
+              sv: appendSv(head.sv + inc.person + '): ', amount) + ' räknas som inkomst.',
+              en: appendEn(head.en + inc.person + '): ', amount) + ' counts as income.',
+            }
+          : {
+              sv: appendSv(head.sv, amount) + ' räknas som inkomst.',
+              en: appendEn(head.en, amount) + ' counts as income.',
+            },
         NO_FLAGS,
         inc.person,
         inc.type,
       );
     }
   }
-  if (!anyEmployment) return total;
+  if (employment === 0) return total;
 
   // Jobbstimulans: a share of a qualifying adult's employment income is not counted.
-  for (const a of input.household.adults) {
+  const adults = input.household.adults;
+  for (let i = 0; i < adults.length; i++) {
+    const a = adults[i]!;
     if (!a.jobStimulus) continue;
-    const earned = employmentIncome(input, a.id);
+    const earned = employmentIncome(employment, a.id);
     if (earned === 0) continue;
-    if (!refs(acc, 'income.jobbstimulans')) {
+    if (!refs(acc, R_JOBBSTIMULANS)) {
       if (acc.explain)
         acc.warnings.push({
           code: 'rule-not-in-force',
@@ -661,18 +981,23 @@ function incomes(acc: Acc, input: CalculationInput): number {
     total -= exempt;
     if (acc.explain) {
       const rounded = exempt * 10_000 !== earned * rate.amount;
+      const head = jobbstimulansHead(acc.ctx, rate);
       push(
         acc,
-        'income.jobbstimulans',
+        R_JOBBSTIMULANS,
         'income',
         -exempt,
-        [rate],
+        paramList(acc, JOBBSTIMULANS_RATE),
         { person: a.id, employmentIncome: earned / 100, jobStimulus: true },
         {
-          sv: `Jobbstimulans: ${formatRate(rate.amount, 'sv')} av ${a.id}s inkomst av anställning (${sv(earned)}) räknas inte, ${sv(exempt)}${rounded ? ' (avrundat uppåt till helt öre)' : ''}.`,
-          en: `Job stimulus (jobbstimulans): ${formatRate(rate.amount, 'en')} of ${a.id}'s employment income (${en(earned)}) is not counted, ${en(exempt)}${rounded ? ' (rounded up to a whole öre)' : ''}.`,
+          sv:
+            appendSv(appendSv(head.sv + a.id + 's inkomst av anställning (', earned) + ') räknas inte, ', exempt) +
+            (rounded ? ROUNDED_END.sv : '.'),
+          en:
+            appendEn(appendEn(head.en + a.id + "'s employment income (", earned) + ') is not counted, ', exempt) +
+            (rounded ? ROUNDED_END.en : '.'),
         },
-        rounded ? ['roundedUp'] : NO_FLAGS,
+        rounded ? FLAGS_ROUNDED : NO_FLAGS,
         a.id,
         'salary',
       );
@@ -680,8 +1005,10 @@ function incomes(acc: Acc, input: CalculationInput): number {
   }
 
   // Children's and pupils' own earnings: not counted up to one prisbasbelopp per calendar year.
-  for (const c of input.household.children) {
-    const earned = employmentIncome(input, c.id);
+  const children = input.household.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    const earned = employmentIncome(employment, c.id);
     if (earned === 0) continue;
     const pbb = param(acc, PRISBASBELOPP);
     if (!pbb) continue;
@@ -692,10 +1019,10 @@ function incomes(acc: Acc, input: CalculationInput): number {
     if (acc.explain) {
       push(
         acc,
-        'income.childEarnings',
+        R_CHILD_EARNINGS,
         'income',
         0 - exempt, // +0, not −0, when nothing is exempt
-        [pbb],
+        paramList(acc, PRISBASBELOPP),
         { person: c.id, employmentIncome: earned / 100, earlierEarningsThisYear: c.earlierEarningsThisYear },
         exempt === 0
           ? {
@@ -720,16 +1047,17 @@ function incomes(acc: Acc, input: CalculationInput): number {
   return total;
 }
 
-function newAcc(rb: RuleBook, input: CalculationInput, g: Guidelines, explain: boolean): Acc {
+function newAcc(rb: RuleBook, ctx: MonthContext, g: Guidelines, explain: boolean): Acc {
   return {
     rb,
-    ctx: monthContext(rb, input.month),
+    ctx,
     explain,
     lines: explain ? [] : NO_LINES,
     warnings: explain ? [] : NO_WARNINGS,
     missing: null,
     g,
-    status: 'verified',
+    gm: null,
+    rank: 0,
   };
 }
 
@@ -740,8 +1068,7 @@ function run(acc: Acc, input: CalculationInput): Totals {
   const costTotal = costs(acc, input);
   const income = incomes(acc, input);
   if (ctx.coreMissing === null) {
-    const core = ['norm.personal.adults', 'norm.shared', 'result.amount'] as const;
-    ctx.coreMissing = core.filter((rule) => !refs(acc, rule)).map((rule) => `rule:${rule}`);
+    ctx.coreMissing = CORE_RULES.filter((rule) => !refs(acc, rule)).map((rule) => `rule:${RULE_IDS[rule]}`);
   }
   if (ctx.coreMissing.length > 0) acc.missing = [...(acc.missing ?? []), ...ctx.coreMissing];
   if (acc.missing !== null) throw missingError(rb, acc, acc.missing);
@@ -750,25 +1077,33 @@ function run(acc: Acc, input: CalculationInput): Totals {
   const amount = need > income ? need - income : 0;
   const surplus = income > need ? income - need : 0;
   if (acc.explain) {
+    // "Behovet är … (riksnorm … + kostnader …). Inkomsterna är …", then the outcome.
+    let textSv = appendSv('Behovet är ', need);
+    textSv = appendSv(textSv + ' (riksnorm ', norm);
+    textSv = appendSv(textSv + ' + kostnader ', costTotal);
+    textSv = appendSv(textSv + '). Inkomsterna är ', income);
+    let textEn = appendEn('The need is ', need);
+    textEn = appendEn(textEn + ' (national norm ', norm);
+    textEn = appendEn(textEn + ' + costs ', costTotal);
+    textEn = appendEn(textEn + '). Income is ', income);
+    if (surplus > 0) {
+      textSv = appendSv(textSv + ', ', surplus) + ctx.surplusTail.sv;
+      textEn = appendEn(textEn + ', ', surplus) + ctx.surplusTail.en;
+    } else {
+      textSv = appendSv(appendSv(appendSv(textSv + ctx.payFor.sv, need) + ' − ', income) + ' = ', amount) + '.';
+      textEn = appendEn(appendEn(appendEn(textEn + ctx.payFor.en, need) + ' − ', income) + ' = ', amount) + '.';
+    }
     push(
       acc,
-      'result.amount',
+      R_RESULT,
       'result',
       amount,
       NO_PARAMS,
       { norm: norm / 100, costs: costTotal / 100, income: income / 100 },
-      surplus > 0
-        ? {
-            sv: `Behovet är ${sv(need)} (riksnorm ${sv(norm)} + kostnader ${sv(costTotal)}). Inkomsterna är ${sv(income)}, ${sv(surplus)} mer än behovet (normöverskott). Inget försörjningsstöd betalas för ${acc.ctx.monthSv}.`,
-            en: `The need is ${en(need)} (national norm ${en(norm)} + costs ${en(costTotal)}). Income is ${en(income)}, ${en(surplus)} more than the need (surplus). No försörjningsstöd is paid for ${acc.ctx.monthEn}.`,
-          }
-        : {
-            sv: `Behovet är ${sv(need)} (riksnorm ${sv(norm)} + kostnader ${sv(costTotal)}). Inkomsterna är ${sv(income)}. Försörjningsstöd för ${acc.ctx.monthSv}: ${sv(need)} − ${sv(income)} = ${sv(amount)}.`,
-            en: `The need is ${en(need)} (national norm ${en(norm)} + costs ${en(costTotal)}). Income is ${en(income)}. Försörjningsstöd for ${acc.ctx.monthEn}: ${en(need)} − ${en(income)} = ${en(amount)}.`,
-          },
+      { sv: textSv, en: textEn },
     );
-    if (acc.status !== 'verified') {
-      acc.warnings.push(notVerifiedWarning(ctx, acc.status));
+    if (acc.rank !== 0) {
+      acc.warnings.push(notVerifiedWarning(ctx, acc.rank === 1 ? 'secondary' : 'derived'));
     }
   }
   return { norm, costs: costTotal, income, amount, surplus };
@@ -834,19 +1169,21 @@ function missingError(rb: RuleBook, acc: Acc, missing: readonly string[]): Calcu
  * Calculates försörjningsstöd for a validated input with every line explained and a receipt.
  * Throws CalculationError when the rule book lacks a value the household needs for the month.
  */
-export function calculate(rb: RuleBook, input: CalculationInput, options: CalculateOptions = {}): CalculationResult {
-  const g = options.guidelines ?? EMPTY_GUIDELINES;
-  const acc = newAcc(rb, input, g, true);
+export function calculate(rb: RuleBook, input: CalculationInput, options?: CalculateOptions): CalculationResult {
+  const g = options?.guidelines ?? EMPTY_GUIDELINES;
+  const state = ruleBookState(rb);
+  const acc = newAcc(rb, monthContext(state, input.month), g, true);
   const totals = run(acc, input);
+  const status = STATUSES[acc.rank]!;
   const receipt: Receipt = {
     format: 'tillit-receipt/1',
-    engine: { name: '@tillit/rules', version: rb.engineVersion },
-    rulebook: { id: rb.id, version: rb.version, hash: rb.hash },
+    engine: state.engine,
+    rulebook: state.rulebook,
     input,
     guidelines: guidelinesInForce(acc.ctx, g),
     lines: acc.lines,
     totals,
-    status: acc.status,
+    status,
   };
   return {
     month: input.month,
@@ -856,7 +1193,7 @@ export function calculate(rb: RuleBook, input: CalculationInput, options: Calcul
     income: oreToKronor(totals.income),
     amount: oreToKronor(totals.amount),
     surplus: oreToKronor(totals.surplus),
-    status: acc.status,
+    status,
     lines: acc.lines,
     warnings: acc.warnings,
     receipt,
@@ -864,6 +1201,7 @@ export function calculate(rb: RuleBook, input: CalculationInput, options: Calcul
 }
 
 /** The same arithmetic without explanation: totals in öre, for batches and simulations. */
-export function calculateTotals(rb: RuleBook, input: CalculationInput, options: CalculateOptions = {}): Totals {
-  return run(newAcc(rb, input, options.guidelines ?? EMPTY_GUIDELINES, false), input);
+export function calculateTotals(rb: RuleBook, input: CalculationInput, options?: CalculateOptions): Totals {
+  const ctx = monthContext(ruleBookState(rb), input.month);
+  return run(newAcc(rb, ctx, options?.guidelines ?? EMPTY_GUIDELINES, false), input);
 }
