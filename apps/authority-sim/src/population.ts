@@ -162,27 +162,26 @@ export function lacksTraits(h: SimHousehold, ...traits: readonly Trait[]): boole
   return traits.every((t) => !h.traits.includes(t));
 }
 
+/** What a caseworker would look at: a household with none of these has nothing for a check to flag. */
+export const FLAGGED_TRAITS: readonly Trait[] = [
+  'children',
+  'protected-identity',
+  'vehicle',
+  'pending-application',
+  'student-aid',
+  'residence-permit',
+  'income-new',
+  'income-dropped',
+  'income-change',
+  'salary-change',
+];
+
 /**
  * A household whose renewal in the reference month no check flags: a single adult without
  * income, registered at Arbetsförmedlingen, and nothing else a caseworker would look at.
  */
 export function isCleanRenewal(h: SimHousehold): boolean {
-  return (
-    hasTraits(h, 'single', 'no-income', 'af-registered') &&
-    lacksTraits(
-      h,
-      'children',
-      'protected-identity',
-      'vehicle',
-      'pending-application',
-      'student-aid',
-      'residence-permit',
-      'income-new',
-      'income-dropped',
-      'income-change',
-      'salary-change',
-    )
-  );
+  return hasTraits(h, 'single', 'no-income', 'af-registered') && lacksTraits(h, ...FLAGGED_TRAITS);
 }
 
 export interface Population {

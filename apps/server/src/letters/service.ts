@@ -16,6 +16,7 @@ import { appendAudit } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
 import type { LetterKind, LetterTable } from '../db/schema-letters.ts';
 import type { Municipalities, Municipality } from '../municipalities.ts';
+import { swedishDate } from '../swedish-time.ts';
 import type { DeliveryAdapter } from './delivery.ts';
 import type { PdfRenderer } from './pdf.ts';
 
@@ -27,11 +28,6 @@ export interface LetterDeps {
 }
 
 export type LetterRow = Selectable<LetterTable>;
-
-/** A day in Sweden, YYYY-MM-DD. */
-function swedishDate(d: Date): string {
-  return d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-}
 
 function senderOf(m: Municipality): Sender {
   const c = m.settings.contact;

@@ -25,6 +25,7 @@ import type { PaymentStatus } from '../db/schema-payments.ts';
 import type { Municipalities, Municipality } from '../municipalities.ts';
 import { currentContent } from '../pipeline/manual.ts';
 import { buildPain001 } from './pain001.ts';
+import { swedishDate } from '../swedish-time.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -33,10 +34,7 @@ export const SCHEDULE_WINDOW_DAYS = 62;
 /** The default export horizon: payments due within this many banking days from today. */
 export const EXPORT_HORIZON_BANKING_DAYS = 3;
 
-/** The Swedish calendar day of an instant, YYYY-MM-DD. */
-export function swedishDate(at: Date): string {
-  return at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-}
+export { swedishDate };
 
 /** What is shown on the payee's bank statement. */
 export function remittanceText(month: string): string {

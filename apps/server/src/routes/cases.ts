@@ -22,6 +22,7 @@ import {
   sendKommunicering,
 } from '../pipeline/manual.ts';
 import { invalidInput, negotiateLang, problemSchema } from '../problems.ts';
+import { swedishDate } from '../swedish-time.ts';
 import {
   applicationParams,
   conflictProblem,
@@ -95,11 +96,6 @@ const kommuniceringBody = z
   .meta({ id: 'Kommunicering' });
 
 const flagParams = applicationParams.extend({ flagId: z.string().regex(/^\d{1,18}$/) });
-
-/** Today in Sweden, YYYY-MM-DD. */
-function todayInSweden(now = new Date()): string {
-  return now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-}
 
 export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions): Promise<void> {
   const { db } = opts;
@@ -359,7 +355,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
       if (!(await visibleCase(req, reply))) return reply;
       const body = req.body as z.infer<typeof completionRequestBody>;
       const lang = negotiateLang(req.headers['accept-language']);
-      if (body.dueDate < todayInSweden())
+      if (body.dueDate < swedishDate())
         return sendProblem(
           reply,
           fieldProblem(lang, 'dueDate', 'past-date', {
@@ -393,7 +389,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
       if (!(await visibleCase(req, reply))) return reply;
       const body = req.body as z.infer<typeof kommuniceringBody>;
       const lang = negotiateLang(req.headers['accept-language']);
-      if (body.dueDate < todayInSweden())
+      if (body.dueDate < swedishDate())
         return sendProblem(
           reply,
           fieldProblem(lang, 'dueDate', 'past-date', {
@@ -430,7 +426,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
       if (!(await visibleCase(req, reply))) return reply;
       const body = req.body as z.infer<typeof recoveryClaimBody>;
       const lang = negotiateLang(req.headers['accept-language']);
-      if (body.decidedOn > todayInSweden())
+      if (body.decidedOn > swedishDate())
         return sendProblem(
           reply,
           fieldProblem(lang, 'decidedOn', 'future-date', {

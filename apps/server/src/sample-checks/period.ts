@@ -1,12 +1,11 @@
 /** Months of decisions in Swedish time: a period is YYYY-MM, from midnight on the 1st in Stockholm. */
 
+import { swedishDate } from '../swedish-time.ts';
+
 export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const ZONE = 'Europe/Stockholm';
 
-/** YYYY-MM-DD in Stockholm for an instant. */
-export function swedishDate(at: Date): string {
-  return at.toLocaleDateString('sv-SE', { timeZone: ZONE });
-}
+export { swedishDate };
 
 /** The month (YYYY-MM) an instant falls in, in Stockholm. */
 export function swedishMonth(at: Date): string {
