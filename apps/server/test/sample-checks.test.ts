@@ -251,6 +251,9 @@ describe('following up a drawn case', () => {
   it('asks the applicant for named documents; the applicant answers once', async () => {
     const me = h.user('clean', 0);
     const path = ekby(`/applications/${real[0]}/sample-check`);
+    // The application's own status says that a sample check waits.
+    const status = await h.call(me, 'GET', ekby(`/applications/${real[0]}`));
+    expect(status.body.sampleCheck).toMatchObject({ answered: false });
     const view = await h.call(me, 'GET', path, undefined, { 'accept-language': 'en' });
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ status: 'requested', answeredAt: null, documentsSent: [] });

@@ -5,6 +5,7 @@
  * the audit log first: a read that cannot be logged is not served.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import * as z from 'zod';
 import { APPLICATION_KINDS } from '@tillit/domain';
 import { toFieldProblems } from '@tillit/rules';
@@ -65,6 +66,10 @@ const statusView = z
       })
       .nullable()
       .meta({ description: 'The latest request to complete the application, if any.' }),
+    sampleCheck: z
+      .object({ dueDate: z.string(), answered: z.boolean() })
+      .nullable()
+      .meta({ description: 'A sample check (stickprov) of the decision: details at …/sample-check.' }),
   })
   .meta({ id: 'ApplicationStatus' });
 
@@ -216,6 +221,13 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
           }
         : null,
       completionRequest: await completionRequestOf(db, { id, municipality }),
+      sampleCheck: await db
+        .selectFrom('sample_check')
+        .select([sql<string>`to_char(due_date, 'YYYY-MM-DD')`.as('dueDate'), 'answered_at'])
+        .where('application_id', '=', id)
+        .where('municipality_id', '=', municipality)
+        .executeTakeFirst()
+        .then((c) => (c ? { dueDate: c.dueDate, answered: c.answered_at !== null } : null)),
     };
   }
 
