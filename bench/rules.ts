@@ -3,18 +3,22 @@
  *
  * 1. `calculate` (every line explained, with receipt) one household at a time, on validated input,
  *    and the same including validation (`parseCalculationInput` + `calculate`).
- * 2. `calculateTotals` over a batch of 100 000 households.
+ * 2. `calculateTotals` over a batch of 100 000 households; 2p the same batch on every core, with the
+ *    worker-thread batch runner of `@tillit/rules/batch` (os.availableParallelism() workers).
  * 3. The same arithmetic as a json-rules-engine rule set built from the loaded rule book, checked
  *    household by household against `calculateTotals` before it is timed.
  *
- * Everything runs in this one Node.js thread. Households are generated deterministically from a
- * seeded PRNG. Each figure is the median of several timed runs after warm-up.
+ * Everything but row 2p runs in this one Node.js thread. For 2p the households are copied to the
+ * workers once, before timing (setup and copy are timed separately); a timed pass is one round in
+ * which every worker calculates its share and the main thread waits for all of them. Households
+ * are generated deterministically from a seeded PRNG. Each figure is the median of several timed
+ * runs after warm-up.
  *
  * `--only=batch` (or calculate, jre) runs just one part, for profiling:
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/rules.ts --only=batch
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform, release } from 'node:os';
+import { arch, availableParallelism, cpus, loadavg, platform, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +50,8 @@ import type {
   RuleBook,
   Totals,
 } from '@tillit/rules';
+import { startBatchRunner } from '@tillit/rules/batch';
+import type { BatchRunner } from '@tillit/rules/batch';
 import { loadRuleBook } from '@tillit/rules/node';
 
 // ---------------------------------------------------------------------------------------------
@@ -60,6 +66,8 @@ const WARMUP_PASSES = 2;
 const RUNS = 7;
 /** A timed run repeats its pass over the households until it has lasted at least this long. */
 const MIN_RUN_MS = 300;
+/** Worker threads for row 2p: one per core. */
+const BATCH_WORKERS = availableParallelism();
 
 const GOALS = {
   calculatePerSecond: 200_000,
@@ -604,7 +612,9 @@ interface Measurement {
   readonly max: number;
   /**
    * Process CPU time ÷ wall time of each run. About 1 (a little more with V8's helper threads)
-   * when the benchmark had its core; clearly below 1 when something else took the CPU.
+   * when the benchmark had its core; clearly below 1 when something else took the CPU. For row 2p
+   * the CPU time is that of every thread of the process: about the number of workers when they
+   * had a core each.
    */
   readonly cpuShare: readonly number[];
 }
@@ -708,7 +718,7 @@ console.log(
     `load average ${env.loadAverageAtStart}`,
 );
 console.log(
-  'Single thread; median of',
+  `One thread (row 2p: ${BATCH_WORKERS} worker threads); median of`,
   RUNS,
   'timed runs after',
   WARMUP_PASSES,
@@ -817,6 +827,84 @@ if (wants('batch')) {
   );
 }
 
+/**
+ * Row 2p: the same 100 000 households on BATCH_WORKERS worker threads. Outside the timing: starting
+ * the workers (each loads the rule book and compiles the guidelines) and copying each worker its
+ * share of the households (structured clone), both measured here; then one verification run.
+ * Inside the timing (one pass): a message to every worker, every worker calculating its share
+ * concurrently and writing the totals into shared memory, and the main thread waiting for all.
+ */
+let parallel:
+  | {
+      readonly workers: number;
+      readonly startMs: number;
+      readonly distributeMs: number;
+      readonly verified: { readonly compared: number; readonly agreeing: number; readonly amountSumOre: number };
+    }
+  | undefined;
+let runner: BatchRunner | undefined;
+if (wants('batch')) {
+  const s0 = performance.now();
+  runner = await startBatchRunner({ workers: BATCH_WORKERS, guidelines: { ekby: GUIDELINES_SOURCE } });
+  const startMs = performance.now() - s0;
+  const d0 = performance.now();
+  const loaded = await runner.load(inputsAll);
+  const distributeMs = performance.now() - d0;
+  // Verify before timing: every household's five totals, and the sum of the amounts, must equal
+  // calculateTotals' in this thread.
+  const got = await runner.run(loaded);
+  let agreeing = 0;
+  let amountSum = 0;
+  const mismatches: { index: number; parallel: Totals; engine: Totals }[] = [];
+  for (let i = 0; i < BATCH_SIZE; i++) {
+    const t = calculateTotals(rb, inputsAll[i]!, allOptions[i]!);
+    const p: Totals = {
+      norm: got.norm[i]!,
+      costs: got.costs[i]!,
+      income: got.income[i]!,
+      amount: got.amount[i]!,
+      surplus: got.surplus[i]!,
+    };
+    amountSum += t.amount;
+    if (
+      p.norm === t.norm &&
+      p.costs === t.costs &&
+      p.income === t.income &&
+      p.amount === t.amount &&
+      p.surplus === t.surplus
+    )
+      agreeing++;
+    else if (mismatches.length < 3) mismatches.push({ index: i, parallel: p, engine: t });
+  }
+  if (agreeing !== BATCH_SIZE || got.amountSum !== amountSum) {
+    await runner.close();
+    throw new Error(
+      `row 2p: the worker threads disagree with calculateTotals: ${agreeing} of ${BATCH_SIZE} agree, ` +
+        `sum of amounts ${got.amountSum} against ${amountSum} öre; ${JSON.stringify(mismatches)}`,
+    );
+  }
+  parallel = {
+    workers: runner.workers,
+    startMs: Math.round(startMs),
+    distributeMs: Math.round(distributeMs),
+    verified: { compared: BATCH_SIZE, agreeing, amountSumOre: amountSum },
+  };
+  console.log(
+    `Row 2p: ${runner.workers} worker threads started in ${parallel.startMs} ms (rule book and guidelines loaded in ` +
+      `each); ${fmt(BATCH_SIZE)} households copied to them in ${parallel.distributeMs} ms (both outside the timing); ` +
+      `${agreeing} of ${BATCH_SIZE} agree with calculateTotals (all five totals; sum of amounts ${amountSum} öre).`,
+  );
+  const r = runner;
+  tasks.push(
+    task(
+      'calculateTotalsParallel',
+      `calculateTotals, batch, ${runner.workers} worker thread${runner.workers === 1 ? '' : 's'}`,
+      BATCH_SIZE,
+      async () => (await r.run(loaded)).amountSum,
+    ),
+  );
+}
+
 let verification: { readonly compared: number; readonly agreeing: number } | undefined;
 if (wants('jre')) {
   const sample = inputsAll.filter(jreComparable).slice(0, JRE_SAMPLE);
@@ -880,10 +968,13 @@ for (let r = 0; r < RUNS; r++) {
   process.stdout.write(`Round ${r + 1} of ${RUNS}…\n`);
   for (const t of tasks) await timedRun(t);
 }
+await runner?.close();
 const measured = new Map(tasks.map((t) => [t.id, summarize(t)]));
 const calc = measured.get('calculate');
 const parseCalc = measured.get('parseAndCalculate');
 const batch = measured.get('calculateTotals');
+const batchParallelM = measured.get('calculateTotalsParallel');
+const batchParallel = batchParallelM && parallel ? { ...batchParallelM, ...parallel } : undefined;
 const jreM = measured.get('jsonRulesEngine');
 const jre = jreM && verification ? { ...jreM, ...verification } : undefined;
 const calcOnJreSample = measured.get('calculateOnJreSample');
@@ -903,6 +994,7 @@ const ratios = {
 const goalsMet = {
   calculate: calc ? calc.median >= GOALS.calculatePerSecond : null,
   batch: batch ? batch.median > GOALS.batchPerSecond : null,
+  batchParallel: batchParallel ? batchParallel.median > GOALS.batchPerSecond : null,
   jsonRulesEngineAgrees: jre ? jre.agreeing === jre.compared : null,
 };
 
@@ -913,6 +1005,7 @@ const row = (n: string, m: Measurement, note: string) =>
 if (calc) row('1a', calc, `goal ≥ ${fmt(GOALS.calculatePerSecond)}`);
 if (parseCalc) row('1b', parseCalc, '');
 if (batch) row('2', batch, `goal > ${fmt(GOALS.batchPerSecond)}`);
+if (batchParallel) row('2p', batchParallel, `goal > ${fmt(GOALS.batchPerSecond)}`);
 if (jre) {
   const faster = ratios.calculateVsJsonRulesEngine;
   row('3', jre, `${jre.agreeing} of ${jre.compared} agree` + (faster !== null ? `; 1a is ${faster}× faster` : ''));
@@ -930,11 +1023,12 @@ console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
 for (const r of rows) console.log(line(r));
 console.log('');
 console.log(`Peak RSS ${peakRssMb} MB; whole run ${Math.round((performance.now() - started) / 100) / 10} s.`);
-const disturbed = [...measured.values()].filter((m) => median(m.cpuShare) < 0.9);
+const threadsOf = (m: Measurement): number => (m.id === 'calculateTotalsParallel' ? (parallel?.workers ?? 1) : 1);
+const disturbed = [...measured.values()].filter((m) => median(m.cpuShare) < 0.9 * threadsOf(m));
 if (disturbed.length > 0)
   console.log(
     `Other work took the CPU during ${disturbed.map((m) => m.label).join(', ')} ` +
-      '(median CPU time ÷ wall time below 0.9): those figures are low; run again on a quiet machine.',
+      '(median CPU time ÷ wall time below 0.9 per thread): those figures are low; run again on a quiet machine.',
   );
 if (goalsMet.calculate === false || goalsMet.batch === false)
   console.log('Below a goal: profile with --only=calculate or --only=batch (see the top of this file).');
@@ -943,6 +1037,7 @@ const results = {
   calculate: calc ?? null,
   parseAndCalculate: parseCalc ?? null,
   calculateTotalsBatch: batch ?? null,
+  calculateTotalsParallel: batchParallel ?? null,
   jsonRulesEngine: jre ?? null,
   calculateOnJreSample: calcOnJreSample ?? null,
   jsonRulesEngineTrivial: jreTrivial ?? null,
@@ -952,7 +1047,12 @@ const report = {
   benchmark: 'rules',
   timestamp: new Date().toISOString(),
   only: only ?? null,
-  environment: { ...env, loadAverageAtEnd: Math.round(loadavg()[0]! * 100) / 100, peakRssMb, singleThread: true },
+  environment: {
+    ...env,
+    loadAverageAtEnd: Math.round(loadavg()[0]! * 100) / 100,
+    peakRssMb,
+    singleThread: !batchParallel,
+  },
   rulebook: { id: rb.id, version: rb.version, hash: rb.hash, engineVersion: ENGINE_VERSION },
   method: {
     seed: SEED,
@@ -964,6 +1064,11 @@ const report = {
     minRunMs: MIN_RUN_MS,
     schedule: 'all measurements warmed up, then timed in rounds of one run each',
     statistic: 'median households/s over the timed runs',
+    parallelBatch:
+      'row 2p: os.availableParallelism() worker threads (@tillit/rules/batch); starting them and copying each its ' +
+      'share of the households are outside the timing (startMs, distributeMs); a pass is one round in which every ' +
+      'worker calculates its share into shared memory and the main thread waits for all; verified household by ' +
+      'household against calculateTotals before timing',
   },
   households: mix,
   results,
