@@ -2,13 +2,15 @@
  * Authentication by OIDC bearer tokens: `Authorization: Bearer <JWT access token>` verified with
  * the identity provider's published keys (discovery → jwks_uri), issuer, audience, type at+jwt
  * (RFC 9068), expiry and an allow-list of algorithms. A verified token becomes `request.principal`;
- * routes then guard themselves with `requireRole` and `requireMunicipality` preHandlers.
+ * routes then guard themselves with `requireRole` and `requireMunicipality` as preValidation
+ * hooks: they run before the request is validated, so nothing about a request is answered
+ * before the caller is authenticated and authorized.
  *
  * A missing or invalid token answers 401 (with `WWW-Authenticate: Bearer`, RFC 6750), a token
  * without the role 403, and staff asking for another municipality's data 404, so nothing reveals
  * whether it exists. All as RFC 9457 problem details. Tokens and personnummer are never logged.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
@@ -174,8 +176,8 @@ function unauthenticated(req: FastifyRequest, reply: FastifyReply): FastifyReply
     .send(problem('unauthorized', lang, DETAILS[failure][lang]));
 }
 
-/** A preHandler: the caller must be signed in and hold at least one of the roles (any role when none given). */
-export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
+/** A route hook (preValidation): the caller must be signed in and hold at least one of the roles (any role when none given). */
+export function requireRole(...roles: Role[]): preValidationAsyncHookHandler {
   return async function requireRoleHandler(req, reply) {
     const { principal } = req;
     if (!principal) return unauthenticated(req, reply);
@@ -191,12 +193,12 @@ export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
 }
 
 /**
- * A preHandler: the caller must be staff of the municipality named by the route parameter. Anyone
+ * A route hook (preValidation): the caller must be staff of the municipality named by the route parameter. Anyone
  * else signed in gets 404 `/problems/not-found`, the same answer as for a municipality or record
  * that does not exist. Put it before `requireRole` so that staff of another municipality cannot
  * tell a role problem from a missing record.
  */
-export function requireMunicipality(paramName = 'municipality'): preHandlerAsyncHookHandler {
+export function requireMunicipality(paramName = 'municipality'): preValidationAsyncHookHandler {
   return async function requireMunicipalityHandler(req, reply) {
     const { principal } = req;
     if (!principal) return unauthenticated(req, reply);

@@ -113,7 +113,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.post(
     '/api/v1/municipalities/:municipality/applications',
     {
-      preHandler: applicant,
+      preValidation: applicant,
       schema: {
         tags: ['applications'],
         summary: 'Start an application (a draft) for a month',
@@ -145,7 +145,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.put(
     '/api/v1/municipalities/:municipality/applications/:id/draft',
     {
-      preHandler: applicant,
+      preValidation: applicant,
       schema: {
         tags: ['applications'],
         summary: 'Save the draft as it is (incomplete answers are kept)',
@@ -167,7 +167,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.post(
     '/api/v1/municipalities/:municipality/applications/:id/submit',
     {
-      preHandler: applicant,
+      preValidation: applicant,
       schema: {
         tags: ['applications'],
         summary: 'Submit the draft; idempotent on the Idempotency-Key header',
@@ -234,7 +234,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.get(
     '/api/v1/municipalities/:municipality/applications/:id',
     {
-      preHandler: applicant,
+      preValidation: applicant,
       schema: {
         tags: ['applications'],
         summary: "The applicant's view: status, timeline and decision",
@@ -266,7 +266,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.post(
     '/api/v1/municipalities/:municipality/applications/:id/completion',
     {
-      preHandler: applicant,
+      preValidation: applicant,
       schema: {
         tags: ['applications'],
         summary: 'Answer a request to complete the application; idempotent on the Idempotency-Key header',

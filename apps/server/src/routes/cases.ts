@@ -121,7 +121,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
   app.get(
     '/api/v1/municipalities/:municipality/cases/:id',
     {
-      preHandler: [staffOfCase, requireRole('caseworker', 'auditor')],
+      preValidation: [staffOfCase, requireRole('caseworker', 'auditor')],
       schema: {
         tags: ['cases'],
         summary: 'The whole case: snapshot, current form, evidence, flags, calculations, requests, decision',
@@ -237,7 +237,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
   app.post(
     '/api/v1/municipalities/:municipality/cases/:id/flags/:flagId/acknowledge',
     {
-      preHandler: [staffOfCase, requireRole('caseworker')],
+      preValidation: [staffOfCase, requireRole('caseworker')],
       schema: {
         tags: ['cases'],
         summary: 'Acknowledge a flag, with a note on what the caseworker checked',
@@ -285,7 +285,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
   app.post(
     '/api/v1/municipalities/:municipality/cases/:id/decision',
     {
-      preHandler: [staffOfCase, requireRole('caseworker')],
+      preValidation: [staffOfCase, requireRole('caseworker')],
       schema: {
         tags: ['cases'],
         summary: "Decide a case that waits for a person, or approve the system's proposal",
@@ -338,7 +338,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
   app.post(
     '/api/v1/municipalities/:municipality/cases/:id/completion-request',
     {
-      preHandler: [staffOfCase, requireRole('caseworker')],
+      preValidation: [staffOfCase, requireRole('caseworker')],
       schema: {
         tags: ['cases'],
         summary: 'Ask the applicant to complete the application; the case waits for the applicant',
@@ -373,7 +373,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
   app.post(
     '/api/v1/municipalities/:municipality/cases/:id/kommunicering',
     {
-      preHandler: [staffOfCase, requireRole('caseworker')],
+      preValidation: [staffOfCase, requireRole('caseworker')],
       schema: {
         tags: ['cases'],
         summary: 'Tell the applicant the planned adverse decision and why, before deciding (kommunicering)',
@@ -411,7 +411,7 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
   app.post(
     '/api/v1/municipalities/:municipality/cases/:id/recovery-claims',
     {
-      preHandler: [staffOfCase, requireRole('caseworker')],
+      preValidation: [staffOfCase, requireRole('caseworker')],
       schema: {
         tags: ['cases'],
         summary: "Record a recovery claim (återkrav) against the case's household; idempotent on Idempotency-Key",

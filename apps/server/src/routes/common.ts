@@ -1,5 +1,5 @@
 /** What the application and case routes share: path parameters, 404s, and who handles a municipality's cases. */
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as z from 'zod';
 import { requireMunicipality } from '../auth/plugin.ts';
@@ -34,11 +34,11 @@ export function sendProblem(reply: FastifyReply, p: Problem) {
 }
 
 /**
- * A preHandler: staff of the municipality, or of its host municipality (the Trelleborg–Svedala
+ * A route hook (preValidation): staff of the municipality, or of its host municipality (the Trelleborg–Svedala
  * model: the host handles the partner's applicants; the data stays the partner's and every
  * access is logged as the partner's). Anyone else: 404.
  */
-export function handledBy(municipalities: () => Municipalities): preHandlerAsyncHookHandler {
+export function handledBy(municipalities: () => Municipalities): preValidationAsyncHookHandler {
   const sameMunicipality = requireMunicipality('municipality');
   return async function handledByHandler(req, reply) {
     const m = (req.params as { municipality?: string }).municipality;

@@ -143,7 +143,7 @@ export async function letterRoutes(app: FastifyInstance, opts: LetterRoutesOptio
   app.get(
     '/api/v1/municipalities/:municipality/applications/:id/letters',
     {
-      preHandler: requireRole('applicant'),
+      preValidation: requireRole('applicant'),
       schema: listSchema(['letters'], "The applicant's letters for the application"),
     },
     list(false),
@@ -151,7 +151,7 @@ export async function letterRoutes(app: FastifyInstance, opts: LetterRoutesOptio
   app.get(
     '/api/v1/municipalities/:municipality/applications/:id/letters/:letterId',
     {
-      preHandler: requireRole('applicant'),
+      preValidation: requireRole('applicant'),
       schema: oneSchema(['letters'], 'A letter as HTML or PDF, in Swedish or a translation'),
     },
     one(false),
@@ -159,12 +159,12 @@ export async function letterRoutes(app: FastifyInstance, opts: LetterRoutesOptio
   const staff = [handledBy(opts.municipalities), requireRole('caseworker', 'auditor')];
   app.get(
     '/api/v1/municipalities/:municipality/cases/:id/letters',
-    { preHandler: staff, schema: listSchema(['cases', 'letters'], "The case's letters") },
+    { preValidation: staff, schema: listSchema(['cases', 'letters'], "The case's letters") },
     list(true),
   );
   app.get(
     '/api/v1/municipalities/:municipality/cases/:id/letters/:letterId',
-    { preHandler: staff, schema: oneSchema(['cases', 'letters'], "A case's letter as HTML or PDF") },
+    { preValidation: staff, schema: oneSchema(['cases', 'letters'], "A case's letter as HTML or PDF") },
     one(true),
   );
 }

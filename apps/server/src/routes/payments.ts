@@ -201,7 +201,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
   app.get(
     '/api/v1/municipalities/:municipality/payments',
     {
-      preHandler: [staff, requireRole('caseworker', 'admin', 'auditor')],
+      preValidation: [staff, requireRole('caseworker', 'admin', 'auditor')],
       schema: {
         tags: ['payments'],
         summary: "The municipality's payments, by pay date (households with protected identity only with the claim)",
@@ -247,7 +247,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
   app.get(
     '/api/v1/municipalities/:municipality/cases/:id/payment',
     {
-      preHandler: [staff, requireRole('caseworker', 'admin', 'auditor')],
+      preValidation: [staff, requireRole('caseworker', 'admin', 'auditor')],
       schema: {
         tags: ['payments'],
         summary: "A case's payment; 404 when its decision pays nothing or is not yet scheduled",
@@ -272,7 +272,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
   app.post(
     '/api/v1/municipalities/:municipality/cases/:id/payment/urgent',
     {
-      preHandler: [staff, requireRole('caseworker')],
+      preValidation: [staff, requireRole('caseworker')],
       schema: {
         tags: ['payments'],
         summary: "Pay a case's decision outside the cycle: today, or the next banking day",
@@ -297,7 +297,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
   app.post(
     '/api/v1/municipalities/:municipality/payment-batches',
     {
-      preHandler: [staff, requireRole('caseworker', 'admin')],
+      preValidation: [staff, requireRole('caseworker', 'admin')],
       schema: {
         tags: ['payments'],
         summary: 'Export due scheduled payments as one ISO 20022 pain.001.001.03 file; idempotent on Idempotency-Key',
@@ -326,7 +326,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
   app.get(
     '/api/v1/municipalities/:municipality/payment-batches',
     {
-      preHandler: [staff, requireRole('caseworker', 'admin', 'auditor')],
+      preValidation: [staff, requireRole('caseworker', 'admin', 'auditor')],
       schema: {
         tags: ['payments'],
         summary: "The municipality's payment batches, newest first",
@@ -360,7 +360,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
   app.get(
     '/api/v1/municipalities/:municipality/payment-batches/:batchId/file',
     {
-      preHandler: [staff, requireRole('caseworker', 'admin', 'auditor')],
+      preValidation: [staff, requireRole('caseworker', 'admin', 'auditor')],
       schema: {
         tags: ['payments'],
         summary: 'The batch’s pain.001 file, exactly as first generated (application/xml)',
@@ -405,7 +405,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
     app.post(
       path,
       {
-        preHandler: [staff, requireRole('caseworker', 'admin')],
+        preValidation: [staff, requireRole('caseworker', 'admin')],
         schema: {
           tags: ['payments'],
           summary,

@@ -307,7 +307,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.post(
     `${base}/sample-draws`,
     {
-      preHandler: [staff, requireRole('caseworker', 'admin')],
+      preValidation: [staff, requireRole('caseworker', 'admin')],
       schema: {
         tags: ['sample-checks'],
         summary:
@@ -334,7 +334,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.get(
     `${base}/sample-draws`,
     {
-      preHandler: [staff, requireRole(...STAFF_READERS)],
+      preValidation: [staff, requireRole(...STAFF_READERS)],
       schema: {
         tags: ['sample-checks'],
         summary: "The municipality's sample draws, oldest first",
@@ -361,7 +361,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.get(
     `${base}/sample-draws/:period`,
     {
-      preHandler: [staff, requireRole(...STAFF_READERS)],
+      preValidation: [staff, requireRole(...STAFF_READERS)],
       schema: {
         tags: ['sample-checks'],
         summary: 'A draw with its seed, strata and eligible list: everything needed to draw it again',
@@ -390,7 +390,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.get(
     `${base}/sample-draws/:period/verification`,
     {
-      preHandler: [staff, requireRole(...STAFF_READERS)],
+      preValidation: [staff, requireRole(...STAFF_READERS)],
       schema: {
         tags: ['sample-checks'],
         summary: 'Draw a recorded sample again from its seed and say whether everything matches',
@@ -437,7 +437,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.get(
     `${base}/sample-checks`,
     {
-      preHandler: [staff, requireRole('caseworker', 'auditor')],
+      preValidation: [staff, requireRole('caseworker', 'auditor')],
       schema: {
         tags: ['sample-checks'],
         summary: 'The sample checks, of a period or all; cases the caller may not see are counted, not shown',
@@ -478,7 +478,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.get(
     `${base}/sample-checks/report`,
     {
-      preHandler: [staff, requireRole(...STAFF_READERS)],
+      preValidation: [staff, requireRole(...STAFF_READERS)],
       schema: {
         tags: ['sample-checks'],
         summary:
@@ -520,7 +520,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.get(
     `${base}/sample-checks/:checkId`,
     {
-      preHandler: [staff, requireRole('caseworker', 'auditor')],
+      preValidation: [staff, requireRole('caseworker', 'auditor')],
       schema: {
         tags: ['sample-checks'],
         summary: 'One sample check: the documents asked for, the answer, the outcome',
@@ -553,7 +553,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.post(
     `${base}/sample-checks/:checkId/outcome`,
     {
-      preHandler: [staff, requireRole('caseworker')],
+      preValidation: [staff, requireRole('caseworker')],
       schema: {
         tags: ['sample-checks'],
         summary: "Record a sample check's outcome: confirmed, discrepancy (with the amount) or no answer",
@@ -600,7 +600,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.post(
     `${base}/sample-checks/:checkId/recovery-claim`,
     {
-      preHandler: [staff, requireRole('caseworker')],
+      preValidation: [staff, requireRole('caseworker')],
       schema: {
         tags: ['sample-checks'],
         summary: 'Record the recovery claim (återkrav) a discrepancy led to; once per sample check',
@@ -667,7 +667,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.get(
     `${base}/applications/:id/sample-check`,
     {
-      preHandler: [requireRole('applicant')],
+      preValidation: [requireRole('applicant')],
       schema: {
         tags: ['applications'],
         summary: 'The sample check on my application, if it was drawn: the documents asked for',
@@ -707,7 +707,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
   app.post(
     `${base}/applications/:id/sample-check/answer`,
     {
-      preHandler: [requireRole('applicant')],
+      preValidation: [requireRole('applicant')],
       schema: {
         tags: ['applications'],
         summary: 'Answer the sample check on my application; idempotent on the Idempotency-Key header',
