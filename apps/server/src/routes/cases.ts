@@ -8,7 +8,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { kronorToOre, MAX_KRONOR } from '@tillit/rules';
-import type { Lang } from '@tillit/rules';
 import { appendAudit, withAuditedRead } from '../audit.ts';
 import { requireRole } from '../auth/plugin.ts';
 import { getApplication } from '../pipeline/applications.ts';
@@ -36,6 +35,27 @@ import type { CaseRoutesOptions } from './common.ts';
 
 const OUTCOMES = ['bifall', 'delavslag', 'avslag', 'avvisning'] as const;
 
+/** A last day to answer: today (in Sweden) or later. */
+const dueDate = z.iso
+  .date()
+  .refine((d) => d >= swedishDate(), {
+    message: 'the due date has passed',
+    params: {
+      code: 'past-date',
+      msg: { sv: 'Sista dagen kan inte ha passerat.', en: 'The due date cannot be in the past.' },
+    },
+  })
+  .meta({ description: 'The last day to answer (YYYY-MM-DD), today or later.' });
+
+/** A day something was decided: today (in Sweden) or earlier. */
+const notFuture = z.iso.date().refine((d) => d <= swedishDate(), {
+  message: 'the date is in the future',
+  params: {
+    code: 'future-date',
+    msg: { sv: 'Dagen kan inte ligga i framtiden.', en: 'The date cannot be in the future.' },
+  },
+});
+
 const decisionBody = z
   .strictObject({
     outcome: z.enum(OUTCOMES),
@@ -56,7 +76,7 @@ const completionRequestBody = z
   .strictObject({
     message: z.string().trim().min(10).max(4000),
     items: z.array(z.string().trim().min(3).max(200)).min(1).max(20),
-    dueDate: z.iso.date().meta({ description: 'The day by which the applicant should answer (YYYY-MM-DD).' }),
+    dueDate,
   })
   .meta({ id: 'CompletionRequest' });
 
@@ -75,23 +95,18 @@ const recoveryClaimBody = z
       description: 'sol-9-1: paid on false or withheld information (SoL 9 kap. 1 §); sol-9-2: paid on condition.',
     }),
     reason: z.string().trim().min(10).max(4000),
-    decidedOn: z.iso.date(),
+    decidedOn: notFuture,
   })
   .meta({ id: 'RecoveryClaim' });
 
 /** What a write on a case can answer besides success. */
 const WRITE_PROBLEMS = { 400: problemSchema, 404: problemSchema, 409: problemSchema } as const;
 
-/** 400 naming one field of the body. */
-function fieldProblem(lang: Lang, field: string, code: string, msg: Record<Lang, string>) {
-  return invalidInput(lang, [{ pointer: `/${field}`, field, code, message: msg[lang] }]);
-}
-
 const kommuniceringBody = z
   .strictObject({
     plannedOutcome: z.enum(['delavslag', 'avslag', 'avvisning']),
     reasons: z.string().trim().min(20).max(8000).meta({ description: 'Why, in plain Swedish: the letter quotes it.' }),
-    dueDate: z.iso.date().meta({ description: 'The last day to comment (YYYY-MM-DD).' }),
+    dueDate,
   })
   .meta({ id: 'Kommunicering' });
 
@@ -355,14 +370,6 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
       if (!(await visibleCase(req, reply))) return reply;
       const body = req.body as z.infer<typeof completionRequestBody>;
       const lang = negotiateLang(req.headers['accept-language']);
-      if (body.dueDate < swedishDate())
-        return sendProblem(
-          reply,
-          fieldProblem(lang, 'dueDate', 'past-date', {
-            sv: 'Sista dagen kan inte ha passerat.',
-            en: 'The due date cannot be in the past.',
-          }),
-        );
       const out = await requestCompletion(db, { id, municipality }, { ...who(req), ...body });
       if (!out.ok && out.reason === 'not-found') return notFound(req, reply);
       if (!out.ok) return sendProblem(reply, conflictProblem(out, lang));
@@ -389,14 +396,6 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
       if (!(await visibleCase(req, reply))) return reply;
       const body = req.body as z.infer<typeof kommuniceringBody>;
       const lang = negotiateLang(req.headers['accept-language']);
-      if (body.dueDate < swedishDate())
-        return sendProblem(
-          reply,
-          fieldProblem(lang, 'dueDate', 'past-date', {
-            sv: 'Sista dagen kan inte ha passerat.',
-            en: 'The due date cannot be in the past.',
-          }),
-        );
       const out = await sendKommunicering(
         db,
         { id, municipality },
@@ -425,15 +424,6 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
       if (!(await visibleCase(req, reply))) return reply;
       const body = req.body as z.infer<typeof recoveryClaimBody>;
-      const lang = negotiateLang(req.headers['accept-language']);
-      if (body.decidedOn > swedishDate())
-        return sendProblem(
-          reply,
-          fieldProblem(lang, 'decidedOn', 'future-date', {
-            sv: 'Dagen kan inte ligga i framtiden.',
-            en: 'The date cannot be in the future.',
-          }),
-        );
       const out = await recordRecoveryClaim(
         db,
         { id, municipality },
