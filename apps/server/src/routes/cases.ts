@@ -5,7 +5,7 @@
  * with protected identity only for specially authorized staff (fail-closed while unknown); anyone
  * else gets 404. Every read and write is in the audit log first.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import { kronorToOre, MAX_KRONOR } from '@tillit/rules';
 import { appendAudit, withAuditedRead } from '../audit.ts';
@@ -27,9 +27,10 @@ import {
   conflictProblem,
   handledBy,
   idempotencyHeaders,
-  maySeeCase,
   notFound,
   sendProblem,
+  staffActor,
+  visibleCase,
 } from './common.ts';
 import type { CaseRoutesOptions } from './common.ts';
 
@@ -116,23 +117,6 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
   const { db } = opts;
   const staffOfCase = handledBy(opts.municipalities);
 
-  /** The case's id if the caller may see it; otherwise answers 404 and gives undefined. */
-  async function visibleCase(req: FastifyRequest, reply: FastifyReply): Promise<string | undefined> {
-    const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-    const row = await db
-      .selectFrom('application')
-      .select(['id', 'protected_identity', 'status'])
-      .where('id', '=', id)
-      .where('municipality_id', '=', municipality)
-      .executeTakeFirst();
-    if (!row || row.status === 'draft' || !maySeeCase(req.principal!, row.protected_identity)) {
-      await notFound(req, reply);
-      return undefined;
-    }
-    return row.id;
-  }
-  const who = (req: FastifyRequest) => ({ actor: req.principal!.subject, role: req.principal!.roles.join(',') });
-
   app.get(
     '/api/v1/municipalities/:municipality/cases/:id',
     {
@@ -146,10 +130,10 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
     },
     async (req, reply) => {
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-      if (!(await visibleCase(req, reply))) return reply;
+      if (!(await visibleCase(db, req, reply))) return reply;
       return withAuditedRead(
         db,
-        { ...who(req), municipalityId: municipality, objectType: 'case', objectId: id, purpose: 'case-view' },
+        { ...staffActor(req), municipalityId: municipality, objectType: 'case', objectId: id, purpose: 'case-view' },
         async () => {
           const scope = { id, municipality };
           const view = await getApplication(db, { municipality }, id);
@@ -263,9 +247,9 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
     },
     async (req, reply) => {
       const { municipality, id, flagId } = req.params as z.infer<typeof flagParams>;
-      if (!(await visibleCase(req, reply))) return reply;
+      if (!(await visibleCase(db, req, reply))) return reply;
       const { note } = req.body as { note: string };
-      const { actor, role } = who(req);
+      const { actor, role } = staffActor(req);
       const done = await db.transaction().execute(async (tx) => {
         const r = await tx
           .updateTable('flag')
@@ -317,14 +301,14 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
     },
     async (req, reply) => {
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-      if (!(await visibleCase(req, reply))) return reply;
+      if (!(await visibleCase(db, req, reply))) return reply;
       const body = req.body as z.infer<typeof decisionBody>;
       const lang = negotiateLang(req.headers['accept-language']);
       const out = await decideByPerson(
         db,
         { id, municipality },
         {
-          ...who(req),
+          ...staffActor(req),
           ...(req.principal!.name !== undefined ? { actorName: req.principal!.name } : {}),
           outcome: body.outcome,
           calculationVersion: body.calculationVersion,
@@ -367,10 +351,10 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
     },
     async (req, reply) => {
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-      if (!(await visibleCase(req, reply))) return reply;
+      if (!(await visibleCase(db, req, reply))) return reply;
       const body = req.body as z.infer<typeof completionRequestBody>;
       const lang = negotiateLang(req.headers['accept-language']);
-      const out = await requestCompletion(db, { id, municipality }, { ...who(req), ...body });
+      const out = await requestCompletion(db, { id, municipality }, { ...staffActor(req), ...body });
       if (!out.ok && out.reason === 'not-found') return notFound(req, reply);
       if (!out.ok) return sendProblem(reply, conflictProblem(out, lang));
       return reply.code(201).send({ completionRequest: out.requestId, status: 'waiting-applicant' as const });
@@ -393,13 +377,13 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
     },
     async (req, reply) => {
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-      if (!(await visibleCase(req, reply))) return reply;
+      if (!(await visibleCase(db, req, reply))) return reply;
       const body = req.body as z.infer<typeof kommuniceringBody>;
       const lang = negotiateLang(req.headers['accept-language']);
       const out = await sendKommunicering(
         db,
         { id, municipality },
-        { ...who(req), key: (req.headers['idempotency-key'] as string).trim(), ...body },
+        { ...staffActor(req), key: (req.headers['idempotency-key'] as string).trim(), ...body },
       );
       if (!out.ok && out.reason === 'not-found') return notFound(req, reply);
       if (!out.ok) return sendProblem(reply, conflictProblem(out, lang));
@@ -422,13 +406,13 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
     },
     async (req, reply) => {
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-      if (!(await visibleCase(req, reply))) return reply;
+      if (!(await visibleCase(db, req, reply))) return reply;
       const body = req.body as z.infer<typeof recoveryClaimBody>;
       const out = await recordRecoveryClaim(
         db,
         { id, municipality },
         {
-          ...who(req),
+          ...staffActor(req),
           key: (req.headers['idempotency-key'] as string).trim(),
           amountOre: kronorToOre(body.amount)!,
           basis: body.basis,

@@ -57,6 +57,30 @@ export function maySeeCase(principal: Principal, protectedIdentity: boolean | nu
   return protectedIdentity === false || principal.protectedIdentityAccess;
 }
 
+/** The signed-in staff member as the audit log names them: subject and roles. */
+export function staffActor(req: FastifyRequest): { actor: string; role: string } {
+  return { actor: req.principal!.subject, role: req.principal!.roles.join(',') };
+}
+
+/**
+ * Whether the caller may see the case in the path (`:municipality`, `:id`): submitted (a draft is
+ * the applicant's own) and, with protected identity, only with the claim. Otherwise answers 404.
+ */
+export async function visibleCase(db: Kysely<Database>, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  const { municipality, id } = req.params as { municipality: string; id: string };
+  const row = await db
+    .selectFrom('application')
+    .select(['protected_identity', 'status'])
+    .where('id', '=', id)
+    .where('municipality_id', '=', municipality)
+    .executeTakeFirst();
+  if (!row || row.status === 'draft' || !maySeeCase(req.principal!, row.protected_identity)) {
+    await notFound(req, reply);
+    return false;
+  }
+  return true;
+}
+
 /** 409 conflict saying, in the caller's language, what stands in the way. */
 export function conflictProblem(c: Conflict, lang: Lang): Problem & { conflict: string } {
   const detail: Record<Lang, string> = (() => {

@@ -6,7 +6,7 @@
  * municipality or of its host; anyone else gets 404. Every read and write is in the audit log.
  * How it works: docs/payments.md.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import * as z from 'zod';
 import { PAYMENT_KINDS } from '@tillit/domain';
@@ -30,10 +30,11 @@ import {
   applicationParams,
   handledBy,
   idempotencyHeaders,
-  maySeeCase,
   municipalityParams,
   notFound,
   sendProblem,
+  staffActor,
+  visibleCase,
 } from './common.ts';
 import type { CaseRoutesOptions } from './common.ts';
 
@@ -177,26 +178,9 @@ const conflictSchema = problemSchema.extend({ conflict: z.string() });
 export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOptions): Promise<void> {
   const { db } = opts;
   const staff = handledBy(opts.municipalities);
-  const who = (req: FastifyRequest) => ({ actor: req.principal!.subject, role: req.principal!.roles.join(',') });
   const lang = (req: FastifyRequest) => negotiateLang(req.headers['accept-language']);
   const municipalityOf = (req: FastifyRequest): Municipality =>
     opts.municipalities().get((req.params as { municipality: string }).municipality)!;
-
-  /** Whether the caller may see the case (submitted, and protected identity only with the claim); else 404. */
-  async function visibleCase(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-    const row = await db
-      .selectFrom('application')
-      .select(['protected_identity', 'status'])
-      .where('id', '=', id)
-      .where('municipality_id', '=', municipality)
-      .executeTakeFirst();
-    if (!row || row.status === 'draft' || !maySeeCase(req.principal!, row.protected_identity)) {
-      await notFound(req, reply);
-      return false;
-    }
-    return true;
-  }
 
   app.get(
     '/api/v1/municipalities/:municipality/payments',
@@ -217,7 +201,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
       return withAuditedRead(
         db,
         {
-          ...who(req),
+          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'payment',
           objectId: null,
@@ -257,10 +241,10 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
     },
     async (req, reply) => {
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
-      if (!(await visibleCase(req, reply))) return reply;
+      if (!(await visibleCase(db, req, reply))) return reply;
       return withAuditedRead(
         db,
-        { ...who(req), municipalityId: municipality, objectType: 'case', objectId: id, purpose: 'payment-view' },
+        { ...staffActor(req), municipalityId: municipality, objectType: 'case', objectId: id, purpose: 'payment-view' },
         async () => {
           const p = await paymentOfCase(db, municipality, id);
           return p ? paymentView(p) : notFound(req, reply);
@@ -286,9 +270,9 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
     },
     async (req, reply) => {
       const { id } = req.params as z.infer<typeof applicationParams>;
-      if (!(await visibleCase(req, reply))) return reply;
+      if (!(await visibleCase(db, req, reply))) return reply;
       const { reason } = req.body as z.infer<typeof reasonBody>;
-      const out = await makeUrgent(db, municipalityOf(req), id, { ...who(req), reason });
+      const out = await makeUrgent(db, municipalityOf(req), id, { ...staffActor(req), reason });
       if (!out.ok) return sendProblem(reply, paymentConflict(out.reason, lang(req), out.status));
       return paymentView(out.payment);
     },
@@ -314,7 +298,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
     async (req, reply) => {
       const body = req.body as z.infer<typeof exportBody>;
       const out = await exportBatch(db, municipalityOf(req), {
-        ...who(req),
+        ...staffActor(req),
         key: (req.headers['idempotency-key'] as string).trim(),
         ...(body.through !== undefined ? { through: body.through } : {}),
       });
@@ -380,7 +364,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
       return withAuditedRead(
         db,
         {
-          ...who(req),
+          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'payment-batch',
           objectId: batch.id,
@@ -427,12 +411,13 @@ export async function paymentRoutes(app: FastifyInstance, opts: CaseRoutesOption
     '/api/v1/municipalities/:municipality/payments/:paymentId/settle',
     'The bank paid an exported payment out (saying so again changes nothing)',
     undefined,
-    (req, m, id) => settlePayment(db, m, id, who(req)),
+    (req, m, id) => settlePayment(db, m, id, staffActor(req)),
   );
   bankRoute(
     '/api/v1/municipalities/:municipality/payments/:paymentId/return',
     'The bank sent a payment back: it is returned with the reason, and the case gets a flag for a caseworker',
     reasonBody,
-    (req, m, id) => returnPayment(db, m, id, { ...who(req), reason: (req.body as z.infer<typeof reasonBody>).reason }),
+    (req, m, id) =>
+      returnPayment(db, m, id, { ...staffActor(req), reason: (req.body as z.infer<typeof reasonBody>).reason }),
   );
 }

@@ -44,6 +44,7 @@ import {
   municipalityParams,
   notFound,
   sendProblem,
+  staffActor,
 } from './common.ts';
 import type { CaseRoutesOptions } from './common.ts';
 
@@ -299,7 +300,6 @@ const STAFF_READERS = ['caseworker', 'auditor', 'admin'] as const;
 export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOptions): Promise<void> {
   const { db } = opts;
   const staff = handledBy(opts.municipalities);
-  const who = (req: FastifyRequest) => ({ actor: req.principal!.subject, role: req.principal!.roles.join(',') });
   const lang = (req: FastifyRequest) => negotiateLang(req.headers['accept-language']);
   const base = '/api/v1/municipalities/:municipality';
   const publicDraw = (d: DrawSummary) => ({ ...d, method: d.method as typeof SAMPLING_METHOD });
@@ -325,7 +325,13 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
       const m = opts.municipalities().get(municipality);
       if (!m) return notFound(req, reply);
       const { period: p } = req.body as z.infer<typeof drawBody>;
-      const out = await drawPeriod(db, { ...who(req), municipality, period: p, settings: m.settings, now: new Date() });
+      const out = await drawPeriod(db, {
+        ...staffActor(req),
+        municipality,
+        period: p,
+        settings: m.settings,
+        now: new Date(),
+      });
       if (!out.ok) return conflict(reply, lang(req), out.conflict);
       return reply.code(out.replay ? 200 : 201).send(publicDraw(out.draw));
     },
@@ -347,7 +353,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
       return withAuditedRead(
         db,
         {
-          ...who(req),
+          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'sample-draw',
           objectId: null,
@@ -376,7 +382,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
       return withAuditedRead(
         db,
         {
-          ...who(req),
+          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'sample-draw',
           objectId: draw.id,
@@ -409,7 +415,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
       return withAuditedRead(
         db,
         {
-          ...who(req),
+          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'sample-draw',
           objectId: draw.id,
@@ -456,7 +462,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
       return withAuditedRead(
         db,
         {
-          ...who(req),
+          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'sample-check',
           objectId: null,
@@ -494,7 +500,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
       return withAuditedRead(
         db,
         {
-          ...who(req),
+          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'sample-check-report',
           objectId: null,
@@ -534,7 +540,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
       return withAuditedRead(
         db,
         {
-          ...who(req),
+          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'sample-check',
           objectId: checkId,
@@ -571,7 +577,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
         db,
         { municipality, id: checkId },
         {
-          ...who(req),
+          ...staffActor(req),
           outcome: body.outcome,
           ...(body.amount !== undefined ? { discrepancyOre: kronorToOre(body.amount)! } : {}),
           note: body.note,
@@ -635,7 +641,7 @@ export async function sampleCheckRoutes(app: FastifyInstance, opts: CaseRoutesOp
         db,
         { municipality, id: checkId },
         {
-          ...who(req),
+          ...staffActor(req),
           ...(body.amount !== undefined ? { amountOre: kronorToOre(body.amount)! } : {}),
           basis: body.basis,
           reason: body.reason,
