@@ -55,6 +55,8 @@ import type { Database } from '../apps/server/src/db/schema.ts';
 import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from '../apps/server/src/municipalities.ts';
 import { createDraft, saveDraft, submit } from '../apps/server/src/pipeline/applications.ts';
 import { runWorker } from '../apps/server/src/pipeline/worker.ts';
+import { mulberry32 } from './random.ts';
+import type { Rng } from './random.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration.
@@ -114,18 +116,6 @@ function intArg(name: string, fallback: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
-
-type Rng = () => number;
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

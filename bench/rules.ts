@@ -53,6 +53,8 @@ import type {
 import { startBatchRunner } from '@tillit/rules/batch';
 import type { BatchRunner } from '@tillit/rules/batch';
 import { loadRuleBook } from '@tillit/rules/node';
+import { mulberry32 } from './random.ts';
+import type { Rng } from './random.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration.
@@ -89,20 +91,6 @@ const wants = (part: 'calculate' | 'batch' | 'jre'): boolean => only === undefin
 
 // ---------------------------------------------------------------------------------------------
 // Households: a seeded PRNG and a generator of varied, valid households.
-
-type Rng = () => number;
-
-/** mulberry32: small, fast and good enough for test data. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An integer in [lo, hi]. */
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
