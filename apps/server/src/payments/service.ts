@@ -381,6 +381,19 @@ export type BankOutcome =
   | { readonly ok: false; readonly reason: 'not-found' }
   | { readonly ok: false; readonly reason: 'wrong-status'; readonly status: PaymentStatus };
 
+/** A payment of the municipality, locked for update until the transaction ends. */
+async function lockPayment(
+  tx: Transaction<Database>,
+  municipality: string,
+  id: string,
+): Promise<PaymentRow | undefined> {
+  const { rows } = await sql<PaymentRow>`
+    select ${PAYMENT_COLUMNS} from payment where municipality_id = ${municipality} and id = ${id} for update`.execute(
+    tx,
+  );
+  return rows[0];
+}
+
 /** The bank paid an exported payment out. Saying so again changes nothing. */
 export async function settlePayment(
   db: Kysely<Database>,
@@ -389,10 +402,7 @@ export async function settlePayment(
   req: Actor,
 ): Promise<BankOutcome> {
   return db.transaction().execute(async (tx): Promise<BankOutcome> => {
-    const { rows } = await sql<PaymentRow>`
-      select ${PAYMENT_COLUMNS} from payment
-      where municipality_id = ${municipality} and id = ${paymentId} for update`.execute(tx);
-    const p = rows[0];
+    const p = await lockPayment(tx, municipality, paymentId);
     if (!p) return { ok: false, reason: 'not-found' };
     if (p.status === 'settled') return { ok: true, payment: p, replay: true };
     if (p.status !== 'exported') return { ok: false, reason: 'wrong-status', status: p.status };
@@ -428,10 +438,7 @@ export async function returnPayment(
   req: Actor & { readonly reason: string },
 ): Promise<BankOutcome> {
   return db.transaction().execute(async (tx): Promise<BankOutcome> => {
-    const { rows } = await sql<PaymentRow>`
-      select ${PAYMENT_COLUMNS} from payment
-      where municipality_id = ${municipality} and id = ${paymentId} for update`.execute(tx);
-    const p = rows[0];
+    const p = await lockPayment(tx, municipality, paymentId);
     if (!p) return { ok: false, reason: 'not-found' };
     if (p.status === 'returned') return { ok: true, payment: p, replay: true };
     if (p.status !== 'exported' && p.status !== 'settled')
