@@ -47,7 +47,8 @@ export async function recordCalculation(
   tx: Transaction<Database>,
   scope: CaseScope,
   c: {
-    readonly receipt: Receipt;
+    /** The receipt as JSON (serialized once by the caller, who may store it again). */
+    readonly receiptJson: string;
     readonly amountOre: number;
     readonly proposedOutcome: Outcome;
     readonly createdBy: string;
@@ -68,7 +69,7 @@ export async function recordCalculation(
       application_id: scope.id,
       municipality_id: scope.municipality,
       version,
-      receipt: JSON.stringify(c.receipt),
+      receipt: c.receiptJson,
       amount_ore: c.amountOre,
       proposed_outcome: c.proposedOutcome,
       created_by: c.createdBy,

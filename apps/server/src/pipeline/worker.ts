@@ -260,9 +260,11 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
         .where('status', '=', 'open')
         .where('check_id', 'in', passed)
         .execute();
+    // The receipt is stored with the calculation and with a decision: serialized once.
+    const receiptJson = calculation ? JSON.stringify(calculation.receipt) : undefined;
     const calculationId = calculation
       ? await recordCalculation(tx, scope, {
-          receipt: calculation.receipt,
+          receiptJson: receiptJson!,
           amountOre: calculation.receipt.totals.amount,
           proposedOutcome: proposedOutcome(calculation),
           createdBy: 'system',
@@ -282,7 +284,7 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
           automated: true,
           decided_by: `system (delegation: ${municipality.name})`,
           reasons: JSON.stringify([...routed.reasons, AUTOMATED_DECISION_NOTICE]),
-          receipt: JSON.stringify(calculation.receipt),
+          receipt: receiptJson!,
         })
         .execute();
       await recordStatus(tx, scope, 'decided', 'system', { outcome: routed.outcome, amountOre: routed.amountOre });
