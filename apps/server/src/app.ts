@@ -26,6 +26,9 @@ import type { LetterDeps } from './letters/service.ts';
 import { letterRoutes } from './routes/letters.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { sampleCheckRoutes } from './routes/sample-checks.ts';
+import { meetingRoutes } from './routes/meetings.ts';
+import { documentRoutes } from './routes/documents.ts';
+import { conversationRoutes } from './routes/conversations.ts';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
@@ -262,6 +265,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await caseRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await paymentRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await sampleCheckRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await meetingRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await documentRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await conversationRoutes(app, { db: opts.db, municipalities: () => municipalities });
   const letters: LetterDeps = {
     db: opts.db,
     municipalities: () => municipalities,

@@ -17,6 +17,10 @@ import * as m0005 from './migrations/0005-manual-handling.ts';
 import * as m0006 from './migrations/0006-payments.ts';
 import * as m0007 from './migrations/0007-sample-checks.ts';
 import * as m0008 from './migrations/0008-letters.ts';
+import * as m0009 from './migrations/0009-web-sessions.ts';
+import * as m0010 from './migrations/0010-meetings.ts';
+import * as m0011 from './migrations/0011-documents.ts';
+import * as m0012 from './migrations/0012-messages-appeals.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -30,6 +34,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-payments': m0006,
   '0007-sample-checks': m0007,
   '0008-letters': m0008,
+  '0009-web-sessions': m0009,
+  '0010-meetings': m0010,
+  '0011-documents': m0011,
+  '0012-messages-appeals': m0012,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -3,6 +3,10 @@ import type { ColumnType, Generated } from 'kysely';
 import type { LetterTables } from './schema-letters.ts';
 import type { PaymentTables } from './schema-payments.ts';
 import type { SamplingTables } from './schema-sampling.ts';
+import type { WebSessionTables } from './schema-web.ts';
+import type { MeetingTables } from './schema-meetings.ts';
+import type { DocumentTables } from './schema-documents.ts';
+import type { ConversationTables } from './schema-conversations.ts';
 
 /** A timestamptz with a database default (optional on insert). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -197,7 +201,15 @@ export interface AlertTable {
   resolved_at: NullableTimestamp;
 }
 
-export interface Database extends PaymentTables, SamplingTables, LetterTables {
+export interface Database
+  extends
+    PaymentTables,
+    SamplingTables,
+    LetterTables,
+    WebSessionTables,
+    MeetingTables,
+    DocumentTables,
+    ConversationTables {
   alert: AlertTable;
   rulebook_confirmation: RulebookConfirmationTable;
   municipality: MunicipalityTable;
