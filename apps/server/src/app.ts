@@ -13,8 +13,11 @@ import { calculationInputSchema, toFieldProblems } from '@tillit/rules';
 import type { RuleBook } from '@tillit/rules';
 import { calculateInput } from './calculation-service.ts';
 import type { Municipalities } from './municipalities.ts';
-import { authPlugin } from './auth/plugin.ts';
+import fastifyCookie from '@fastify/cookie';
+import { authPlugin, tokenVerifier } from './auth/plugin.ts';
 import type { AuthOptions } from './auth/plugin.ts';
+import { webLoginRoutes, webSessions } from './auth/session.ts';
+import type { WebLoginOptions } from './auth/session.ts';
 import type { Database } from './db/schema.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { caseRoutes } from './routes/cases.ts';
@@ -55,6 +58,8 @@ export interface AppOptions {
   readonly rateLimitPerMinute?: number;
   /** How letters are printed and delivered; default: Debian's Chromium and the local fake channels. */
   readonly letters?: { readonly pdf: PdfRenderer; readonly channels: readonly DeliveryAdapter[] };
+  /** Browser sign-in (OIDC code flow, server-side sessions); without it the API takes bearer tokens only. */
+  readonly web?: WebLoginOptions;
 }
 
 /** A request that failed its zod schema; the error handler turns it into problem details. */
@@ -159,6 +164,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         { name: 'letters', description: 'Letters to the applicant: HTML and PDF, in Swedish and translations.' },
         { name: 'payments', description: 'Payments, urgent payments and ISO 20022 pain.001 batches.' },
         { name: 'sample-checks', description: 'Random sample checks (stickprov): draws, follow-ups, the report.' },
+        { name: 'session', description: 'Browser sign-in: the session and its CSRF token.' },
         { name: 'operations', description: 'Health and readiness.' },
       ],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -167,7 +173,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     transformObject: jsonSchemaTransformObject,
   });
 
-  await app.register(authPlugin, opts.auth);
+  await app.register(fastifyCookie);
+  const sessions = opts.web
+    ? webSessions({
+        db: opts.db,
+        secureCookies: opts.web.publicUrl().startsWith('https:'),
+        ...(opts.web.idleMinutes !== undefined ? { idleMinutes: opts.web.idleMinutes } : {}),
+        ...(opts.web.absoluteHours !== undefined ? { absoluteHours: opts.web.absoluteHours } : {}),
+      })
+    : undefined;
+  await app.register(authPlugin, { ...opts.auth, ...(sessions ? { session: sessions.resolve } : {}) });
+  if (opts.web && sessions)
+    await webLoginRoutes(app, { ...opts.web, sessions, db: opts.db, verify: tokenVerifier(opts.auth) });
 
   const { rulebook, municipalities } = opts;
   const rulebookJson = rulebookToJson(rulebook);

@@ -1,8 +1,9 @@
 /** Starts the real server on a free loopback port for integration tests (no mocks, real HTTP). */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from '../src/app.ts';
-import { startTestIdentityProvider } from '../src/auth/test-idp.ts';
+import { resourceIndicatorFor, startTestIdentityProvider } from '../src/auth/test-idp.ts';
 import { readTestUsers } from '../src/auth/test-users.ts';
 import type { TestUser } from '../src/auth/test-users.ts';
 import type { Db } from '../src/db/database.ts';
@@ -10,6 +11,8 @@ import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from '..
 import type { Municipalities } from '../src/municipalities.ts';
 import type { RuleBook } from '@tillit/rules';
 import { testDatabase } from './db.ts';
+
+export const WEB_CLIENT_ID = 'tillit-web';
 
 export interface Running {
   readonly app: FastifyInstance;
@@ -19,16 +22,20 @@ export interface Running {
   readonly municipalities: Municipalities;
   /** A real signed access token for a test user in config/test-users.yaml. */
   tokenFor(userId: string): Promise<string>;
+  /** The test identity provider's issuer (its login page signs browsers in). */
+  readonly issuer: string;
 }
 
 /** The server with the demo municipalities in a fresh database and the test identity provider. */
 export async function startServer(
-  options: { rateLimitPerMinute?: number; extraUsers?: readonly TestUser[] } = {},
+  options: { rateLimitPerMinute?: number; extraUsers?: readonly TestUser[]; idleMinutes?: number } = {},
 ): Promise<Running> {
-  const { extraUsers = [], ...appOptions } = options;
+  const { extraUsers = [], idleMinutes, ...appOptions } = options;
   const rulebook = loadRuleBook();
   const idp = await startTestIdentityProvider({ port: 0, users: [...readTestUsers(), ...extraUsers] });
   const store = await testDatabase();
+  const clientSecret = randomBytes(32).toString('base64url');
+  let publicUrl = 'http://127.0.0.1';
   await seedMunicipalities(store.db, readMunicipalityFile());
   const municipalities = await readMunicipalities(store.db, rulebook);
   const app = await buildApp({
@@ -36,6 +43,15 @@ export async function startServer(
     municipalities,
     db: store.db,
     auth: { issuer: idp.issuer, audience: idp.audience },
+    web: {
+      issuer: idp.issuer,
+      clientId: WEB_CLIENT_ID,
+      clientSecret,
+      resource: resourceIndicatorFor(idp.audience),
+      publicUrl: () => publicUrl,
+      allowHttpIssuer: true,
+      ...(idleMinutes !== undefined ? { idleMinutes } : {}),
+    },
     ...appOptions,
   });
   app.addHook('onClose', async () => {
@@ -45,6 +61,8 @@ export async function startServer(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no address');
+  publicUrl = `http://127.0.0.1:${address.port}`;
+  await idp.registerWebClient({ clientId: WEB_CLIENT_ID, clientSecret, redirectUris: [`${publicUrl}/auth/callback`] });
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
@@ -52,5 +70,6 @@ export async function startServer(
     rulebook,
     municipalities,
     tokenFor: (id) => idp.tokenFor(id),
+    issuer: idp.issuer,
   };
 }

@@ -45,7 +45,11 @@ export interface AuthOptions {
 export const DEFAULT_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
-const DETAILS: Record<'missing' | 'invalid' | 'role' | 'unavailable', Record<Lang, string>> = {
+const DETAILS: Record<'missing' | 'invalid' | 'role' | 'unavailable' | 'csrf', Record<Lang, string>> = {
+  csrf: {
+    sv: 'Sidan saknar en giltig säkerhetskod (CSRF). Ladda om sidan och försök igen.',
+    en: 'The page lacks a valid security token (CSRF). Reload the page and try again.',
+  },
   missing: {
     sv: 'Skicka en åtkomsttoken i Authorization-huvudet (Bearer).',
     en: 'Send an access token in the Authorization header (Bearer).',
@@ -65,7 +69,7 @@ const DETAILS: Record<'missing' | 'invalid' | 'role' | 'unavailable', Record<Lan
 };
 
 /** Why a request has no principal. */
-type Failure = 'missing' | 'invalid' | 'unavailable';
+type Failure = 'missing' | 'invalid' | 'unavailable' | 'csrf';
 const failures = new WeakMap<FastifyRequest, Failure>();
 
 function bearerToken(header: string | undefined): string | undefined {
@@ -111,30 +115,55 @@ function remoteKeys(opts: AuthOptions): JWTVerifyGetKey {
   };
 }
 
-async function plugin(app: FastifyInstance, opts: AuthOptions): Promise<void> {
+/** Verifies an access token (RFC 9068) against the issuer's keys; throws jose's errors when it does not pass. */
+export type TokenVerifier = (token: string) => Promise<Principal | null>;
+
+export function tokenVerifier(opts: AuthOptions): TokenVerifier {
   const getKey = remoteKeys(opts);
   const algorithms = [...(opts.algorithms ?? DEFAULT_ALGORITHMS)];
   const clockTolerance = opts.clockTolerance ?? 5;
+  return async (token) => {
+    const { payload } = await jwtVerify(token, getKey, {
+      issuer: opts.issuer,
+      audience: opts.audience,
+      algorithms,
+      clockTolerance,
+      typ: 'at+jwt',
+      requiredClaims: ['sub', 'exp', 'iat'],
+    });
+    return principalFromClaims(payload);
+  };
+}
+
+/**
+ * Where a request without a bearer token may find its principal: the browser session (session.ts),
+ * or 'csrf' when the session's cookie came without the session's CSRF token on a state-changing
+ * request.
+ */
+export type SessionResolver = (req: FastifyRequest) => Promise<Principal | 'csrf' | null>;
+
+async function plugin(app: FastifyInstance, opts: AuthOptions & { session?: SessionResolver }): Promise<void> {
+  const verify = tokenVerifier(opts);
 
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     const header = req.headers.authorization;
     const token = bearerToken(header);
+    if (header === undefined && opts.session) {
+      const fromSession = await opts.session(req);
+      if (fromSession === 'csrf') failures.set(req, 'csrf');
+      else if (fromSession) {
+        req.principal = fromSession;
+        return;
+      }
+    }
     if (token === undefined) {
       // Another scheme, or a malformed Bearer header, is an invalid credential; no header is none.
-      failures.set(req, header === undefined ? 'missing' : 'invalid');
+      if (!failures.has(req)) failures.set(req, header === undefined ? 'missing' : 'invalid');
       return;
     }
     try {
-      const { payload } = await jwtVerify(token, getKey, {
-        issuer: opts.issuer,
-        audience: opts.audience,
-        algorithms,
-        clockTolerance,
-        typ: 'at+jwt',
-        requiredClaims: ['sub', 'exp', 'iat'],
-      });
-      const principal = principalFromClaims(payload);
+      const principal = await verify(token);
       if (principal) req.principal = principal;
       else {
         failures.set(req, 'invalid');
@@ -158,6 +187,11 @@ export const authPlugin = fp(plugin, { name: 'tillit-auth', fastify: '5.x' });
 function unauthenticated(req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const lang = negotiateLang(req.headers['accept-language']);
   const failure = failures.get(req) ?? 'missing';
+  if (failure === 'csrf')
+    return reply
+      .code(403)
+      .type(PROBLEM_JSON)
+      .send(problem('forbidden', lang, DETAILS.csrf[lang]));
   if (failure === 'unavailable') {
     return reply
       .code(503)

@@ -4,9 +4,10 @@
  * signed JWT access tokens (RFC 9068) for Tillit's API, with an in-memory signing key generated at
  * start.
  *
- * Until the browser login pages exist, tests and the demo get a token for a named test user
- * through a grant type that only this provider has (TEST_LOGIN_GRANT), for a confidential test
- * client: `tokenFor(userId)` does that exchange over HTTP.
+ * Browsers sign in through its login page (test-idp-login.ts: pick a test person, a stand-in for
+ * BankID) in the authorization code flow of a registered web client. API tests get a token for a
+ * named test user through a grant type that only this provider has (TEST_LOGIN_GRANT), for a
+ * confidential test client: `tokenFor(userId)` does that exchange over HTTP.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -16,6 +17,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 import type { Adapter, AdapterPayload, Configuration, JWK, ResourceServer } from 'oidc-provider';
 import { CLAIMS } from './claims.ts';
+import { loginInteractions } from './test-idp-login.ts';
 import { claimsFor, readTestUsers } from './test-users.ts';
 import type { TestUser } from './test-users.ts';
 
@@ -55,6 +57,15 @@ export interface TestIdentityProvider {
   /** The issuer URL, e.g. http://127.0.0.1:43123 (discovery at /.well-known/openid-configuration). */
   readonly issuer: string;
   readonly audience: string;
+  /**
+   * Registers a confidential web client for the authorization code flow (with PKCE), e.g. Tillit's
+   * own server once it knows its address. Registering the same id again replaces it.
+   */
+  registerWebClient(client: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly redirectUris: readonly string[];
+  }): Promise<void>;
   /** A signed JWT access token for the test user with this id. */
   tokenFor(userId: string, options?: TokenOptions): Promise<string>;
   close(): Promise<void>;
@@ -179,6 +190,19 @@ export async function startTestIdentityProvider(
       const user = users.get(token.accountId);
       return user ? claimsFor(user) : undefined;
     },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // First-party clients only: the login is the consent (no consent page).
+    async loadExistingGrant(ctx) {
+      const { client, session } = ctx.oidc;
+      if (!client || !session?.accountId) return undefined;
+      const existing = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      if (existing) return ctx.oidc.provider.Grant.find(existing);
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      grant.addOIDCScope('openid profile tillit');
+      grant.addResourceScope(defaultResource, 'tillit');
+      await grant.save();
+      return grant;
+    },
     features: {
       devInteractions: { enabled: false },
       resourceIndicators: {
@@ -247,7 +271,12 @@ export async function startTestIdentityProvider(
   // Quiet: errors reach the client as OAuth error responses; nothing is logged, tokens least of all.
   provider.on('server_error', () => {});
   const callback = provider.callback();
-  handle = (req, res) => void callback(req, res);
+  const login = loginInteractions(provider, users);
+  handle = (req, res) => {
+    if (req.url?.startsWith('/interaction/')) void login(req, res);
+    else void callback(req, res);
+  };
+  const clientAdapter = configuration.adapter as (name: string) => Adapter;
 
   const tokenEndpoint = `${issuer}/token`;
   const basic = `Basic ${Buffer.from(
@@ -257,6 +286,20 @@ export async function startTestIdentityProvider(
   return {
     issuer,
     audience,
+    async registerWebClient({ clientId, clientSecret: secret, redirectUris }) {
+      await clientAdapter('Client').upsert(
+        clientId,
+        {
+          client_id: clientId,
+          client_secret: secret,
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          redirect_uris: [...redirectUris],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+        0,
+      );
+    },
     async tokenFor(userId, tokenOptions = {}) {
       const body = new URLSearchParams({
         grant_type: TEST_LOGIN_GRANT,

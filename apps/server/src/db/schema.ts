@@ -63,6 +63,8 @@ export interface ApplicationTable {
   updated_at: Timestamp;
   /** Whether someone in the household has protected identity; null until the register has answered. */
   protected_identity: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  /** The applicant's chosen language (sv, en, ar, so, ti, prs, uk): the letters follow it. */
+  lang: ColumnType<string, string | undefined, string>;
 }
 
 export type ApplicationStatus =
