@@ -39,6 +39,7 @@ import { PROBLEM_TYPES, invalidInput, negotiateLang, problem, problemSchema } fr
 import type { ProblemType } from './problems.ts';
 import { calculationResultSchema, rulebookResponseSchema } from './schemas.ts';
 import { rulebookToJson } from './rulebook-json.ts';
+import { DEFAULT_WEB_ROOT, citizenWeb, sendIndex, wantsPage } from './web.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +59,8 @@ export interface AppOptions {
   readonly rateLimitPerMinute?: number;
   /** How letters are printed and delivered; default: Debian's Chromium and the local fake channels. */
   readonly letters?: { readonly pdf: PdfRenderer; readonly channels: readonly DeliveryAdapter[] };
+  /** The built citizen web (apps/web/dist); served at / when it exists. */
+  readonly webRoot?: string;
   /** Browser sign-in (OIDC code flow, server-side sessions); without it the API takes bearer tokens only. */
   readonly web?: WebLoginOptions;
 }
@@ -136,6 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler((req, reply) => {
+    if (app.hasDecorator('webIndex') && wantsPage(req)) return sendIndex(app, reply, 404);
     const lang = negotiateLang(req.headers['accept-language']);
     return reply.code(404).type(PROBLEM_JSON).send(problem('not-found', lang));
   });
@@ -165,6 +169,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         { name: 'payments', description: 'Payments, urgent payments and ISO 20022 pain.001 batches.' },
         { name: 'sample-checks', description: 'Random sample checks (stickprov): draws, follow-ups, the report.' },
         { name: 'session', description: 'Browser sign-in: the session and its CSRF token.' },
+        {
+          name: 'meetings',
+          description: "Meetings with a labour-market coach: coaches' slots and applicants' bookings.",
+        },
+        { name: 'documents', description: 'Documents the applicant uploads; metadata removed from images.' },
+        { name: 'messages', description: 'Messages between the applicant and the caseworker.' },
+        { name: 'appeals', description: 'Appeals (överklagande) lodged online, and their handling.' },
         { name: 'operations', description: 'Health and readiness.' },
       ],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -297,9 +308,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const html = 'text/html; charset=utf-8';
   const pageLang = (q: unknown) => (q === 'en' ? 'en' : 'sv');
-  app.get('/', { schema: { hide: true } }, async (req, reply) =>
+  app.get('/om-tillit', { schema: { hide: true } }, async (req, reply) =>
     reply.type(html).send(renderLandingPage(rulebook, pageLang((req.query as { lang?: string }).lang))),
   );
+  await citizenWeb(app, opts.webRoot ?? DEFAULT_WEB_ROOT);
   const rulebookPages = { sv: renderRulebookPage(rulebook, 'sv'), en: renderRulebookPage(rulebook, 'en') };
   app.get('/sa-raknar-vi', { schema: { hide: true } }, async (req, reply) =>
     reply.type(html).send(rulebookPages[pageLang((req.query as { lang?: string }).lang)]),

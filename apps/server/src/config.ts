@@ -13,6 +13,13 @@ const envSchema = z.object({
   /** The OpenID Provider whose access tokens the API accepts. */
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().default('tillit-api'),
+  /** Where browsers reach this server (the sign-in callback is here); default http://localhost:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  /** The OIDC client for browser sign-in (authorization code flow); with the test provider, registered at start. */
+  OIDC_WEB_CLIENT_ID: z.string().default('tillit-web'),
+  OIDC_WEB_CLIENT_SECRET: z.string().min(16).optional(),
+  /** Minutes without activity before a browser session ends. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(20),
   /** Start the built-in test identity provider (demo and tests only; refused in production). */
   TEST_IDP: z.stringbool().default(false),
   TEST_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),

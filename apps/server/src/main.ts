@@ -11,7 +11,8 @@ import { buildApp } from './app.ts';
 import { every } from './background.ts';
 import { authorityCollector } from './authorities/collector.ts';
 import { ResilientClient } from './authorities/resilient-client.ts';
-import { startTestIdentityProvider } from './auth/test-idp.ts';
+import { randomBytes } from 'node:crypto';
+import { resourceIndicatorFor, startTestIdentityProvider } from './auth/test-idp.ts';
 import { readTestUsers } from './auth/test-users.ts';
 import type { TestUser } from './auth/test-users.ts';
 import { readConfig } from './config.ts';
@@ -19,6 +20,7 @@ import { issuePendingLetters, sendPendingDeliveries } from './letters/service.ts
 import { schedulePayments } from './payments/service.ts';
 import { migrate, openDatabase } from './db/database.ts';
 import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from './municipalities.ts';
+import { seedDemoSlots } from './meetings/seed.ts';
 import { raiseOverdueAlerts } from './pipeline/alerts.ts';
 import { runWorker } from './pipeline/worker.ts';
 
@@ -29,6 +31,14 @@ const applied = await migrate(store.db);
 const seeded = await seedMunicipalities(store.db, readMunicipalityFile(config.MUNICIPALITIES_FILE));
 const municipalities = await readMunicipalities(store.db, rulebook);
 const demo = config.NODE_ENV !== 'production';
+// Demo coaches' calendars: slots for the next two working weeks (idempotent), so a new
+// application can book a meeting the next working day.
+if (demo)
+  for (const [municipality, coachSubject, coachName] of [
+    ['ekby', 'ekby-coach', 'Egon Ekström'],
+    ['lovsala', 'lovsala-coach', 'Lina Lövdahl'],
+  ] as const)
+    await seedDemoSlots(store.db, { municipality, coachSubject, coachName, from: new Date(), workingDays: 10 });
 
 // The authorities: the simulator in demo mode, or the SSBTEK gateway named by AUTHORITY_URL.
 let sim: AuthoritySim | undefined;
@@ -64,11 +74,26 @@ const testIdp =
 const issuer = config.OIDC_ISSUER ?? testIdp?.issuer;
 if (!issuer) throw new Error('set OIDC_ISSUER (or TEST_IDP=true for a demo)');
 
+// Browser sign-in: the server is an OIDC client. With the test provider, a client secret is made up
+// at start and the client registered once the address is known; otherwise configured.
+const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+const webClientSecret = config.OIDC_WEB_CLIENT_SECRET ?? (testIdp ? randomBytes(32).toString('base64url') : undefined);
+if (!webClientSecret) throw new Error('set OIDC_WEB_CLIENT_SECRET for browser sign-in');
+
 const app = await buildApp({
   rulebook,
   municipalities,
   db: store.db,
   auth: { issuer, audience: config.OIDC_AUDIENCE },
+  web: {
+    issuer,
+    clientId: config.OIDC_WEB_CLIENT_ID,
+    clientSecret: webClientSecret,
+    resource: resourceIndicatorFor(config.OIDC_AUDIENCE),
+    publicUrl: () => publicUrl,
+    allowHttpIssuer: demo && issuer.startsWith('http://'),
+    idleMinutes: config.SESSION_IDLE_MINUTES,
+  },
   logger: { level: config.LOG_LEVEL },
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
 });
@@ -139,6 +164,11 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 await app.listen({ port: config.PORT, host: config.HOST });
+await testIdp?.registerWebClient({
+  clientId: config.OIDC_WEB_CLIENT_ID,
+  clientSecret: webClientSecret,
+  redirectUris: [`${publicUrl}/auth/callback`],
+});
 app.log.info(
   {
     rulebook: rulebook.version,
@@ -147,5 +177,5 @@ app.log.info(
     identityProvider: testIdp ? `test provider at ${testIdp.issuer}` : issuer,
     authorities: sim ? `simulator at ${sim.url}` : authorityUrl,
   },
-  `Tillit is ready: http://localhost:${config.PORT}/`,
+  `Tillit is ready: ${publicUrl}/`,
 );

@@ -18,7 +18,7 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const NBSP = '\u00a0';
 
 const PAGES = [
-  { path: '/', lang: 'sv' },
+  { path: '/om-tillit', lang: 'sv' },
   { path: '/?lang=en', lang: 'en' },
   { path: '/sa-raknar-vi', lang: 'sv' },
   { path: '/sa-raknar-vi?lang=en', lang: 'en' },

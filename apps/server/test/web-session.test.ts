@@ -93,7 +93,13 @@ describe('browser sign-in', () => {
     expect(rows.some((r) => r.id.includes(cookie))).toBe(false);
 
     const s = await session(browser);
-    expect(s).toMatchObject({ authenticated: true, name: 'Anna Andersson', roles: ['applicant'], municipality: null });
+    expect(s).toMatchObject({
+      authenticated: true,
+      name: 'Anna Andersson',
+      roles: ['applicant'],
+      municipality: null,
+      personnummer: '198503149828',
+    });
     expect(s.idleMinutes).toBe(20);
     const expires = Date.parse(s.expiresAt as string) - Date.now();
     expect(expires).toBeGreaterThan(19 * 60_000);

@@ -302,7 +302,8 @@ export async function ensureLetter(
 
 /**
  * Issues the Swedish letter of every decision, completion request, kommunicering and sample-check
- * request that has none yet; returns how many.
+ * request that has none yet, and beside it one in the applicant's chosen language (application.lang);
+ * returns how many.
  */
 export async function issuePendingLetters(
   deps: LetterDeps,
@@ -311,25 +312,30 @@ export async function issuePendingLetters(
     throw e;
   },
 ): Promise<number> {
-  const missing = await sql<{ kind: LetterKind; source_id: string; municipality_id: string }>`
-    select 'decision' as kind, d.id::text as source_id, d.municipality_id from decision d
-    where not exists (select 1 from letter l where l.kind = 'decision' and l.source_id = d.id::text and l.lang = 'sv')
+  const missing = await sql<{ kind: LetterKind; source_id: string; municipality_id: string; lang: LetterLanguage }>`
+    with sources as (
+      select 'decision' as kind, d.id::text as source_id, d.municipality_id, d.application_id from decision d
       -- A decision that pays waits for its payment's date (and must not hold up other letters).
-      and (d.amount_ore = 0 or exists (select 1 from payment p where p.decision_id = d.id))
-      -- Only a decision with a receipt can explain itself (every decision made here has one).
-      and jsonb_typeof(d.receipt -> 'lines') = 'array'
-    union all
-    select 'completion-request', c.id::text, c.municipality_id from completion_request c
-    where not exists (
-      select 1 from letter l where l.kind = 'completion-request' and l.source_id = c.id::text and l.lang = 'sv')
-    union all
-    select 'kommunicering', k.id::text, k.municipality_id from kommunicering k
-    where not exists (
-      select 1 from letter l where l.kind = 'kommunicering' and l.source_id = k.id::text and l.lang = 'sv')
-    union all
-    select 'sample-check', s.id::text, s.municipality_id from sample_check s
-    where not exists (
-      select 1 from letter l where l.kind = 'sample-check' and l.source_id = s.id::text and l.lang = 'sv')
+      where (d.amount_ore = 0 or exists (select 1 from payment p where p.decision_id = d.id))
+        -- Only a decision with a receipt can explain itself (every decision made here has one).
+        and jsonb_typeof(d.receipt -> 'lines') = 'array'
+      union all
+      select 'completion-request', c.id::text, c.municipality_id, c.application_id from completion_request c
+      union all
+      select 'kommunicering', k.id::text, k.municipality_id, k.application_id from kommunicering k
+      union all
+      select 'sample-check', s.id::text, s.municipality_id, s.application_id from sample_check s
+    ), wanted as (
+      select w.kind, w.source_id, w.municipality_id, 'sv' as lang from sources w
+      union all
+      -- Beside the Swedish letter, one in the language the applicant chose.
+      select w.kind, w.source_id, w.municipality_id, a.lang from sources w
+      join application a on a.id = w.application_id and a.municipality_id = w.municipality_id
+      where a.lang <> 'sv'
+    )
+    select kind, source_id, municipality_id, lang from wanted w
+    where not exists (select 1 from letter l where l.kind = w.kind and l.source_id = w.source_id and l.lang = w.lang)
+    order by (w.lang <> 'sv')
     limit ${limit}`.execute(deps.db);
   let issued = 0;
   for (const row of missing.rows) {
@@ -338,7 +344,7 @@ export async function issuePendingLetters(
         municipality: row.municipality_id,
         kind: row.kind,
         sourceId: row.source_id,
-        lang: 'sv',
+        lang: row.lang,
       });
       if (letter && letter !== 'not-ready') issued++;
     } catch (e) {

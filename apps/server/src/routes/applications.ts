@@ -14,6 +14,9 @@ import { appendAudit, withAuditedRead } from '../audit.ts';
 import { requireRole } from '../auth/plugin.ts';
 import { createDraft, getApplication, saveDraft, submit } from '../pipeline/applications.ts';
 import { answerCompletion, completionRequestOf } from '../pipeline/manual.ts';
+import { prefillFor } from '../pipeline/prefill.ts';
+import { LETTER_LANGUAGES } from '@tillit/letters';
+import type { LetterLanguage } from '@tillit/letters';
 import { invalidInput, negotiateLang, problemSchema } from '../problems.ts';
 import {
   applicationParams,
@@ -70,8 +73,45 @@ const statusView = z
       .object({ dueDate: z.string(), answered: z.boolean() })
       .nullable()
       .meta({ description: 'A sample check (stickprov) of the decision: details at …/sample-check.' }),
+    payments: z
+      .array(z.object({ amount: z.number(), payOn: z.string(), status: z.string(), kind: z.string() }))
+      .readonly()
+      .meta({ description: 'Payments of the decision: amount in kronor, the pay date and the status.' }),
+    lang: z.string().meta({ description: 'The language the applicant chose; letters follow it.' }),
   })
   .meta({ id: 'ApplicationStatus' });
+
+const ownApplication = z
+  .object({
+    id: z.string(),
+    municipality: z.string(),
+    kind: z.enum(APPLICATION_KINDS),
+    month: z.string(),
+    status: z.string(),
+    submittedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'OwnApplication' });
+
+const prefillView = z
+  .object({
+    fromApplication: z.string(),
+    fromMonth: z.string(),
+    content: z.record(z.string(), z.unknown()).meta({ description: 'Last answers, without the attestation.' }),
+    authorities: z
+      .array(
+        z.object({
+          source: z.string(),
+          fetchedAt: z.string(),
+          person: z.string(),
+          type: z.string(),
+          month: z.string(),
+          amount: z.number(),
+        }),
+      )
+      .readonly(),
+  })
+  .meta({ id: 'Prefill' });
 
 const completionBody = z
   .strictObject({
@@ -92,6 +132,16 @@ function withPathPrefix(issues: unknown, field: string): unknown {
 function formProblem(issues: unknown, lang: Lang, detail: Record<Lang, string>) {
   const errors = toFieldProblems(issues as Parameters<typeof toFieldProblems>[0], lang);
   return invalidInput(lang, errors, detail[lang]);
+}
+
+/** The applicant's language for letters: the first of Accept-Language that Tillit writes letters in. */
+export function chosenLanguage(header: string | undefined): LetterLanguage {
+  for (const part of (header ?? '').split(',')) {
+    const tag = part.split(';')[0]!.trim().toLowerCase().split('-')[0];
+    const lang = tag === 'fa' ? 'prs' : tag;
+    if ((LETTER_LANGUAGES as readonly string[]).includes(lang ?? '')) return lang as LetterLanguage;
+  }
+  return 'sv';
 }
 
 export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOptions): Promise<void> {
@@ -185,6 +235,13 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
       if (!known(municipality)) return notFound(req, reply);
       const key = (req.headers['idempotency-key'] as string).trim();
       const out = await submit(db, { municipality, applicant: req.principal!.personnummer! }, id, key);
+      if (out.ok && !out.replay)
+        await db
+          .updateTable('application')
+          .set({ lang: chosenLanguage(req.headers['accept-language']) })
+          .where('id', '=', out.id)
+          .where('municipality_id', '=', municipality)
+          .execute();
       if (!out.ok && out.reason === 'not-found') return notFound(req, reply);
       if (!out.ok)
         return sendProblem(
@@ -209,8 +266,28 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
       .where('municipality_id', '=', municipality)
       .executeTakeFirst();
     const { snapshot: _snapshot, ...rest } = view;
+    const payments = await db
+      .selectFrom('payment')
+      .select(['amount_ore', sql<string>`to_char(pay_on, 'YYYY-MM-DD')`.as('payOn'), 'status', 'kind'])
+      .where('application_id', '=', id)
+      .where('municipality_id', '=', municipality)
+      .orderBy('created_at')
+      .execute();
+    const lang = await db
+      .selectFrom('application')
+      .select('lang')
+      .where('id', '=', id)
+      .where('municipality_id', '=', municipality)
+      .executeTakeFirstOrThrow();
     return {
       ...rest,
+      lang: lang.lang,
+      payments: payments.map((p) => ({
+        amount: Number(p.amount_ore) / 100,
+        payOn: p.payOn,
+        status: p.status,
+        kind: p.kind,
+      })),
       decision: d
         ? {
             outcome: d.outcome,
@@ -230,6 +307,78 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
         .then((c) => (c ? { dueDate: c.dueDate, answered: c.answered_at !== null } : null)),
     };
   }
+
+  app.get(
+    '/api/v1/me/applications',
+    {
+      preValidation: applicant,
+      schema: {
+        tags: ['applications'],
+        summary: "The signed-in applicant's own applications, newest first, in every municipality",
+        response: { 200: z.object({ applications: z.array(ownApplication).readonly() }) },
+      },
+    },
+    async (req) => {
+      const rows = await db
+        .selectFrom('application')
+        .select(['id', 'municipality_id', 'kind', 'month', 'status', 'submitted_at', 'created_at'])
+        .where('applicant', '=', req.principal!.personnummer!)
+        .orderBy('created_at', 'desc')
+        .limit(100)
+        .execute();
+      for (const m of new Set(rows.map((r) => r.municipality_id)))
+        await appendAudit(db, {
+          actor: actor(req),
+          role: 'applicant',
+          municipalityId: m,
+          action: 'read',
+          objectType: 'application',
+          objectId: 'own-list',
+          purpose: 'own-applications',
+        });
+      return {
+        applications: rows.map((r) => ({
+          id: r.id,
+          municipality: r.municipality_id,
+          kind: r.kind,
+          month: r.month,
+          status: r.status,
+          submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
+          createdAt: new Date(r.created_at).toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/municipalities/:municipality/applications/prefill',
+    {
+      preValidation: applicant,
+      schema: {
+        tags: ['applications'],
+        summary: "What we already know for a new application: the last answers and the authorities' data, with sources",
+        params: municipalityParams,
+        response: { 200: prefillView, 404: problemSchema },
+      },
+    },
+    async (req, reply) => {
+      const { municipality } = req.params as z.infer<typeof municipalityParams>;
+      if (!known(municipality)) return notFound(req, reply);
+      const scope = { municipality, applicant: req.principal!.personnummer! };
+      const found = await prefillFor(db, scope);
+      if (!found) return notFound(req, reply);
+      await appendAudit(db, {
+        actor: actor(req),
+        role: 'applicant',
+        municipalityId: municipality,
+        action: 'read',
+        objectType: 'application',
+        objectId: found.fromApplication,
+        purpose: 'own-application-prefill',
+      });
+      return found;
+    },
+  );
 
   app.get(
     '/api/v1/municipalities/:municipality/applications/:id',

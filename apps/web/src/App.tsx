@@ -1,0 +1,149 @@
+/**
+ * The citizen web's frame: skip link, header with the language choice and sign-in, the routes,
+ * footer. On every navigation the page title changes and focus moves to the main content, so a
+ * screen reader hears the new page.
+ */
+import { Button, Loader, Select } from '@navikt/ds-react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { LANGUAGES, isLang, setLanguage } from './i18n';
+import { Home } from './pages/Home';
+import { SessionProvider, loginHref, useSession } from './session';
+
+const SelfCheck = lazy(() => import('./pages/SelfCheck'));
+const InfoPage = lazy(() => import('./pages/InfoPage'));
+const LoginProblem = lazy(() => import('./pages/LoginProblem'));
+const MyPages = lazy(() => import('./pages/MyPages'));
+const Apply = lazy(() => import('./pages/Apply'));
+const Booking = lazy(() => import('./pages/Booking'));
+const CaseView = lazy(() => import('./pages/CaseView'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+
+function LanguageChoice() {
+  const { t, i18n } = useTranslation();
+  return (
+    <Select
+      className="lang-select"
+      label={t('layout.language')}
+      size="small"
+      value={i18n.language}
+      onChange={(e) => {
+        if (isLang(e.target.value)) void setLanguage(e.target.value);
+      }}
+    >
+      {LANGUAGES.map((l) => (
+        <option key={l.code} value={l.code} lang={l.code === 'prs' ? 'fa-AF' : l.code}>
+          {l.name}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
+function SignInOut() {
+  const { t } = useTranslation();
+  const { session, logout } = useSession();
+  const [, navigate] = useLocation();
+  if (!session) return null;
+  if (!session.authenticated)
+    return (
+      <Button as="a" href={loginHref('/mina-sidor')} size="small" variant="secondary">
+        {t('layout.login')}
+      </Button>
+    );
+  return (
+    <Button
+      type="button"
+      size="small"
+      variant="secondary"
+      onClick={() => void logout().then(() => navigate('/?utloggad=1'))}
+    >
+      {t('layout.logout')}
+    </Button>
+  );
+}
+
+/** Moves focus to the main content after a navigation (not on the first load). */
+function useFocusOnNavigate(main: React.RefObject<HTMLElement | null>) {
+  const [location] = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+    window.scrollTo(0, 0);
+  }, [location, main]);
+}
+
+function Frame({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const main = useRef<HTMLElement>(null);
+  useFocusOnNavigate(main);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('layout.skip')}
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <Link href="/" className="site-header__brand">
+            {t('layout.brand')}
+          </Link>
+          <div className="row-actions">
+            <LanguageChoice />
+            <SignInOut />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="site-main" ref={main} tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="site-footer">
+        <nav className="site-footer__inner" aria-label={t('layout.footerNav')}>
+          <ul>
+            <li>
+              <Link href="/kan-jag-fa-bistand">{t('layout.selfCheck')}</Link>
+            </li>
+            <li>
+              <a href="/sa-raknar-vi">{t('layout.rulebook')}</a>
+            </li>
+            <li>
+              <Link href="/kontakt">{t('layout.contact')}</Link>
+            </li>
+            <li>
+              <Link href="/tillganglighet">{t('layout.accessibility')}</Link>
+            </li>
+          </ul>
+        </nav>
+      </footer>
+    </>
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
+  return (
+    <SessionProvider>
+      <Frame>
+        <Suspense fallback={<Loader title={t('common.loading')} />}>
+          <Switch>
+            <Route path="/" component={Home} />
+            <Route path="/kan-jag-fa-bistand" component={SelfCheck} />
+            <Route path="/kontakt">{() => <InfoPage page="contact" />}</Route>
+            <Route path="/tillganglighet">{() => <InfoPage page="accessibility" />}</Route>
+            <Route path="/logga-in" component={LoginProblem} />
+            <Route path="/mina-sidor" component={MyPages} />
+            <Route path="/ansokan/:municipality/:id/boka" component={Booking} />
+            <Route path="/ansokan/:municipality/:id/:step?" component={Apply} />
+            <Route path="/arende/:municipality/:id" component={CaseView} />
+            <Route component={NotFound} />
+          </Switch>
+        </Suspense>
+      </Frame>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,215 @@
+/** Messages with the caseworker, and the appeal (överklagande) of a decision, on the case page. */
+import { Alert, BodyLong, BodyShort, Box, Button, Heading, Textarea, VStack } from '@navikt/ds-react';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, idempotencyKey } from '../api';
+import { FormErrors, formatDate, formatDateTime, problemText } from '../components';
+
+interface Message {
+  readonly id: string;
+  readonly sender: 'applicant' | 'staff';
+  readonly authorName: string | null;
+  readonly body: string;
+  readonly createdAt: string;
+}
+interface Appeal {
+  readonly status: string;
+  readonly lodgedAt: string;
+  readonly withinDeadline: boolean;
+  readonly deadline: string;
+  readonly reasons: string;
+}
+
+const listOf = <T,>(r: T[] | Record<string, T[]>, key: string): T[] => (Array.isArray(r) ? r : (r[key] ?? []));
+
+export function MessagesPanel({ municipality, id }: { municipality: string; id: string }) {
+  const { t } = useTranslation();
+  const path = `/api/v1/municipalities/${municipality}/applications/${id}/messages`;
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<string>();
+  const [key, setKey] = useState(idempotencyKey);
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(async () => {
+    try {
+      setMessages(listOf(await api<Message[] | Record<string, Message[]>>(path), 'messages'));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) setProblem(problemText(e, t('errors.generic')));
+    }
+  }, [path, t]);
+  useEffect(() => void load(), [load]);
+
+  async function send() {
+    if (text.trim() === '') {
+      setError(t('messages.empty'));
+      return;
+    }
+    if (text.length > 4000) {
+      setError(t('messages.tooLong'));
+      return;
+    }
+    setError(undefined);
+    setBusy(true);
+    try {
+      await api(path, { method: 'POST', body: { body: text }, headers: { 'idempotency-key': key } });
+      setText('');
+      setKey(idempotencyKey());
+      await load();
+    } catch (e) {
+      setProblem(problemText(e, t('errors.generic')));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <VStack gap="space-16">
+      {problem ? <Alert variant="error">{problem}</Alert> : null}
+      {messages.length === 0 ? <BodyShort>{t('messages.none')}</BodyShort> : null}
+      <VStack gap="space-12" as="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {messages.map((m) => (
+          <Box
+            as="li"
+            key={m.id}
+            padding="space-12"
+            borderWidth="1"
+            borderRadius="8"
+            background={m.sender === 'staff' ? 'info-soft' : 'default'}
+          >
+            <BodyShort size="small" weight="semibold">
+              {m.sender === 'staff' ? (m.authorName ?? t('messages.caseworker')) : t('messages.you')} ·{' '}
+              {formatDateTime(m.createdAt)}
+            </BodyShort>
+            <BodyLong style={{ whiteSpace: 'pre-wrap' }}>{m.body}</BodyLong>
+          </Box>
+        ))}
+      </VStack>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+      >
+        <VStack gap="space-12">
+          <FormErrors errors={error ? [{ id: 'f-message', message: error }] : []} />
+          <Textarea
+            id="f-message"
+            label={t('messages.write')}
+            maxLength={4000}
+            value={text}
+            error={error}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <div>
+            <Button type="submit" loading={busy}>
+              {t('messages.send')}
+            </Button>
+          </div>
+        </VStack>
+      </form>
+    </VStack>
+  );
+}
+
+export function AppealPanel({ municipality, id }: { municipality: string; id: string }) {
+  const { t } = useTranslation();
+  const path = `/api/v1/municipalities/${municipality}/applications/${id}/appeal`;
+  const [appeal, setAppeal] = useState<Appeal | null>();
+  const [reasons, setReasons] = useState('');
+  const [change, setChange] = useState('');
+  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<string>();
+  const [key] = useState(idempotencyKey);
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api<Appeal>(path)
+      .then(setAppeal)
+      .catch((e: unknown) =>
+        e instanceof ApiError && e.status === 404 ? setAppeal(null) : setProblem(problemText(e, t('errors.generic'))),
+      );
+  }, [path, t]);
+
+  async function lodge() {
+    if (reasons.trim() === '') {
+      setError(t('appeal.reasonsMissing'));
+      return;
+    }
+    setError(undefined);
+    setBusy(true);
+    try {
+      setAppeal(
+        await api<Appeal>(path, {
+          method: 'POST',
+          body: { reasons, ...(change.trim() ? { requestedChange: change } : {}) },
+          headers: { 'idempotency-key': key },
+        }),
+      );
+    } catch (e) {
+      setProblem(problemText(e, t('errors.generic')));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (appeal)
+    return (
+      <Alert variant="info">
+        <Heading level="3" size="small" spacing>
+          {t('appeal.lodged', { date: formatDate(appeal.lodgedAt) })}
+        </Heading>
+        <BodyShort>{t(`appeal.statuses.${appeal.status}`)}</BodyShort>
+        {!appeal.withinDeadline ? (
+          <BodyShort>{t('appeal.late', { date: formatDate(`${appeal.deadline}T12:00:00Z`) })}</BodyShort>
+        ) : null}
+      </Alert>
+    );
+  return (
+    <VStack gap="space-16">
+      <BodyLong>{t('appeal.lead')}</BodyLong>
+      {problem ? <Alert variant="error">{problem}</Alert> : null}
+      {!open ? (
+        <div>
+          <Button type="button" variant="secondary" onClick={() => setOpen(true)}>
+            {t('appeal.start')}
+          </Button>
+        </div>
+      ) : (
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void lodge();
+          }}
+        >
+          <VStack gap="space-16">
+            <FormErrors errors={error ? [{ id: 'f-appeal-reasons', message: error }] : []} />
+            <Textarea
+              id="f-appeal-reasons"
+              label={t('appeal.reasons')}
+              description={t('appeal.reasonsHelp')}
+              maxLength={8000}
+              value={reasons}
+              error={error}
+              onChange={(e) => setReasons(e.target.value)}
+            />
+            <Textarea
+              id="f-appeal-change"
+              label={t('appeal.change')}
+              maxLength={8000}
+              value={change}
+              onChange={(e) => setChange(e.target.value)}
+            />
+            <div>
+              <Button type="submit" loading={busy}>
+                {t('appeal.send')}
+              </Button>
+            </div>
+          </VStack>
+        </form>
+      )}
+    </VStack>
+  );
+}
