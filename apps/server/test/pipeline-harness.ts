@@ -66,8 +66,12 @@ export async function startHarness(
   groups: (
     find: (pred: (h: SimHousehold) => boolean, n: number, code?: string) => SimHousehold[],
   ) => Record<string, SimHousehold[]>,
+  options: { referenceMonth?: string } = {},
 ): Promise<Harness> {
-  const sim = await startAuthoritySim({ householdsPerMunicipality: 400, referenceMonth: MONTH });
+  const sim = await startAuthoritySim({
+    householdsPerMunicipality: 400,
+    referenceMonth: options.referenceMonth ?? MONTH,
+  });
   const find = (pred: (h: SimHousehold) => boolean, n: number, code = '9901') => {
     const found = sim.population.households.filter((h) => h.municipalityCode === code && pred(h)).slice(0, n);
     if (found.length < n) throw new Error('the simulated population lacks such households');

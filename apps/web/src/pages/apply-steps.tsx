@@ -68,7 +68,7 @@ function Household({ draft, onChange, errors }: StepProps) {
   const { t } = useTranslation();
   const adults = draft.household?.adults ?? [{}];
   const children = draft.household?.children ?? [];
-  const coApplicant = draft.ui?.coApplicant ?? adults.length > 1;
+  const coApplicant = draft.ui?.coApplicant ?? (adults.length > 1 ? true : undefined);
   const set = (h: Partial<NonNullable<Draft['household']>>, ui?: Partial<NonNullable<Draft['ui']>>) =>
     onChange({ ...draft, household: { ...draft.household, adults, children, ...h }, ui: { ...draft.ui, ...ui } });
   return (
@@ -501,6 +501,11 @@ export function validateStep(step: Step, draft: Draft, t: TFunction): ShownError
           out.push({ id: `f-ui-changed-${s}`, message: t('errors.answer', { question: t(`apply.changes.${s}`) }) });
       break;
     case 'household': {
+      if (draft.ui?.coApplicant === undefined && adults.length < 2)
+        out.push({
+          id: 'f-ui-coApplicant',
+          message: t('errors.answer', { question: t('apply.household.coApplicant') }),
+        });
       if (adults.length > 1) {
         if (!adults[1]?.name?.trim())
           out.push({ id: 'f-household-adults-1-name', message: t('errors.coApplicantName') });

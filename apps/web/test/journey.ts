@@ -1,0 +1,96 @@
+/**
+ * What the citizen web's browser tests share: the real server with the authority simulator and
+ * demo coaches' slots, Debian's Chromium driven by playwright-core, the browser's clock pinned to a
+ * day in the rule book's confirmed year, sign-in through the test identity provider's page, axe on
+ * every page, and a caseworker's and the pipeline's part done over the API.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { launchChromium } from '../../server/src/letters/pdf.ts';
+import { issuePendingLetters } from '../../server/src/letters/service.ts';
+import { seedDemoSlots } from '../../server/src/meetings/seed.ts';
+import { schedulePayments } from '../../server/src/payments/service.ts';
+import { isCleanRenewal, startHarness } from '../../server/test/pipeline-harness.ts';
+import type { Harness } from '../../server/test/pipeline-harness.ts';
+
+/** The browser's "now": the application months offered are then 2026-11 and 2026-12. */
+export const BROWSER_NOW = new Date('2026-11-23T09:00:00+01:00');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export interface Journey {
+  readonly h: Harness;
+  readonly browser: Browser;
+  /** A fresh browser (context) in a language, with the pinned clock. */
+  context(locale?: string): Promise<BrowserContext>;
+  /** axe (WCAG 2.2 AA) on the page as it is now: zero violations, or the list of them. */
+  axe(page: Page, what: string): Promise<void>;
+  /** Signs in through the test identity provider's page as the user (button value = user id). */
+  signIn(page: Page, user: string): Promise<void>;
+  /** The pipeline, a caseworker who clears the new-application flag and decides, payments and letters. */
+  decideAsCaseworker(id: string): Promise<void>;
+  /** The pipeline, payments and letters for an application that needs no person. */
+  runPipeline(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startJourney(households = 3): Promise<Journey> {
+  const h = await startHarness((find) => ({ web: find(isCleanRenewal, households) }));
+  await h.confirm2026();
+  for (const [municipality, coachSubject, coachName] of [
+    ['ekby', 'ekby-coach', 'Egon Ekström'],
+    ['lovsala', 'lovsala-coach', 'Lina Lövdahl'],
+  ] as const)
+    await seedDemoSlots(h.server.store.db, { municipality, coachSubject, coachName, from: new Date(), workingDays: 6 });
+  const browser = await launchChromium();
+  const db = h.server.store.db;
+  const lettersAndPayments = async () => {
+    await schedulePayments(db, h.server.municipalities);
+    await issuePendingLetters(h.server.app.letters);
+  };
+  return {
+    h,
+    browser,
+    async context(locale = 'sv-SE') {
+      const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+      await context.clock.setFixedTime(BROWSER_NOW);
+      context.setDefaultTimeout(10_000);
+      return context;
+    },
+    async axe(page, what) {
+      const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+      const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(violations, `axe on ${what}`).toEqual([]);
+    },
+    async signIn(page, user) {
+      await page.waitForURL((u) => u.pathname.startsWith('/interaction/'));
+      await page.locator(`button[value="${user}"]`).click();
+    },
+    async decideAsCaseworker(id) {
+      expect(await h.drain()).toEqual(['needs-person']);
+      const path = `/api/v1/municipalities/ekby/cases/${id}`;
+      const view = await h.call('ekby-caseworker', 'GET', path);
+      for (const f of (view.body.flags as { id: string; status: string }[]).filter((x) => x.status === 'open'))
+        expect(
+          (await h.call('ekby-caseworker', 'POST', `${path}/flags/${f.id}/acknowledge`, { note: 'Mötet hölls.' }))
+            .status,
+        ).toBe(200);
+      const version = (view.body.calculations as { version: number }[]).at(-1)!.version;
+      const decided = await h.call('ekby-caseworker', 'POST', `${path}/decision`, {
+        outcome: 'bifall',
+        calculationVersion: version,
+      });
+      expect(decided.status).toBe(200);
+      await lettersAndPayments();
+    },
+    async runPipeline() {
+      const outcomes = await h.drain();
+      await lettersAndPayments();
+      return outcomes;
+    },
+    async close() {
+      await browser.close();
+      await h.close();
+    },
+  };
+}
