@@ -19,7 +19,7 @@ const NBSP = '\u00a0';
 
 const PAGES = [
   { path: '/om-tillit', lang: 'sv' },
-  { path: '/?lang=en', lang: 'en' },
+  { path: '/om-tillit?lang=en', lang: 'en' },
   { path: '/sa-raknar-vi', lang: 'sv' },
   { path: '/sa-raknar-vi?lang=en', lang: 'en' },
   { path: '/problems/invalid-input', lang: 'sv' },

@@ -19,7 +19,7 @@ import type { Role } from '../src/auth/claims.ts';
 import { startServer } from './helpers.ts';
 import type { Running } from './helpers.ts';
 
-type Method = 'GET' | 'POST' | 'PUT';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 type Expectation = 'allow' | 'forbidden' | 'not-found';
 
 interface User {
@@ -64,6 +64,7 @@ const CW: readonly Role[] = ['caseworker'];
 const CW_AUD: readonly Role[] = ['caseworker', 'auditor'];
 const CW_ADMIN: readonly Role[] = ['caseworker', 'admin'];
 const CW_ADMIN_AUD: readonly Role[] = ['caseworker', 'admin', 'auditor'];
+const COACH: readonly Role[] = ['coach'];
 const future = '2099-12-31';
 const past = '2026-01-15';
 
@@ -80,6 +81,7 @@ const TABLE: readonly Row[] = [
   { method: 'PUT', path: `${M}/applications/:id/draft`, guard: 'applicant', body: {} },
   { method: 'POST', path: `${M}/applications/:id/submit`, guard: 'applicant', idempotent: true },
   { method: 'GET', path: `${M}/applications/:id`, guard: 'applicant', reaches: true },
+  { method: 'GET', path: `${M}/applications/prefill`, guard: 'applicant', reaches: true },
   {
     method: 'POST',
     path: `${M}/applications/:id/completion`,
@@ -174,6 +176,72 @@ const TABLE: readonly Row[] = [
     body: { message: 'Sent by post.' },
     idempotent: true,
   },
+  // routes/meetings.ts
+  { method: 'GET', path: `${M}/coach/slots`, guard: COACH, reaches: true },
+  {
+    method: 'POST',
+    path: `${M}/coach/slots`,
+    guard: COACH,
+    body: { startsAt: '2099-12-31T09:00:00+01:00', durationMinutes: 45, mode: 'office' },
+    idempotent: true,
+    reaches: true,
+  },
+  { method: 'DELETE', path: `${M}/coach/slots/:slotId`, guard: COACH },
+  { method: 'GET', path: `${M}/applications/:id/meeting-slots`, guard: 'applicant', reaches: true },
+  { method: 'GET', path: `${M}/applications/:id/meeting`, guard: 'applicant' },
+  {
+    method: 'POST',
+    path: `${M}/applications/:id/meeting`,
+    guard: 'applicant',
+    body: { slotId: '00000000-0000-4000-8000-000000000000' },
+    idempotent: true,
+  },
+  {
+    method: 'PUT',
+    path: `${M}/applications/:id/meeting`,
+    guard: 'applicant',
+    body: { slotId: '00000000-0000-4000-8000-000000000000' },
+    idempotent: true,
+  },
+  { method: 'DELETE', path: `${M}/applications/:id/meeting`, guard: 'applicant' },
+  // routes/documents.ts (the upload is multipart: this JSON body gets 415 once past authorization)
+  { method: 'POST', path: `${M}/applications/:id/documents`, guard: 'applicant' },
+  { method: 'GET', path: `${M}/applications/:id/documents`, guard: 'applicant', reaches: true },
+  { method: 'GET', path: `${M}/applications/:id/documents/:documentId`, guard: 'applicant' },
+  { method: 'DELETE', path: `${M}/applications/:id/documents/:documentId`, guard: 'applicant' },
+  { method: 'GET', path: `${M}/cases/:id/documents`, guard: CW_AUD, reaches: true },
+  { method: 'GET', path: `${M}/cases/:id/documents/:documentId`, guard: CW_AUD },
+  // routes/conversations.ts
+  { method: 'GET', path: `${M}/applications/:id/messages`, guard: 'applicant', reaches: true },
+  {
+    method: 'POST',
+    path: `${M}/applications/:id/messages`,
+    guard: 'applicant',
+    body: { body: 'Hej' },
+    idempotent: true,
+    reaches: true,
+  },
+  { method: 'GET', path: `${M}/applications/:id/appeal`, guard: 'applicant' },
+  {
+    method: 'POST',
+    path: `${M}/applications/:id/appeal`,
+    guard: 'applicant',
+    body: { reasons: 'Fel' },
+    idempotent: true,
+    reaches: true,
+  },
+  { method: 'GET', path: `${M}/cases/:id/messages`, guard: CW_AUD, reaches: true },
+  {
+    method: 'POST',
+    path: `${M}/cases/:id/messages`,
+    guard: CW,
+    body: { body: 'Hej' },
+    idempotent: true,
+    reaches: true,
+  },
+  { method: 'GET', path: `${M}/cases/:id/appeal`, guard: CW_AUD },
+  { method: 'GET', path: `${M}/appeals`, guard: CW_AUD, reaches: true },
+  { method: 'POST', path: `${M}/appeals/:appealId/outcome`, guard: CW, body: { outcome: 'forwarded', note: 'x' } },
 ];
 
 const key = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
@@ -278,6 +346,9 @@ function urlFor(row: Row, target: Target): string {
     paymentId: randomUUID(),
     batchId: randomUUID(),
     checkId: randomUUID(),
+    slotId: randomUUID(),
+    documentId: randomUUID(),
+    appealId: randomUUID(),
     period: '2020-02',
   };
   return (
@@ -295,7 +366,7 @@ async function call(row: Row, target: Target, token: string | undefined) {
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   if (row.idempotent) headers['idempotency-key'] = `matrix-${randomUUID()}`;
   let body: string | undefined;
-  if (row.method !== 'GET') {
+  if (row.method !== 'GET' && row.method !== 'DELETE') {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(row.body ?? {});
   }

@@ -47,7 +47,10 @@ export async function prefillFor(
     .executeTakeFirst();
   if (!last?.snapshot) return undefined;
   const { attestation: _attestation, ...content } = last.snapshot as Record<string, unknown>;
-  const household = content.household as { adults?: { personnummer: string }[]; children?: { personnummer: string }[] };
+  const household = (content.household ?? {}) as {
+    adults?: { personnummer: string }[];
+    children?: { personnummer: string }[];
+  };
   const who = new Map<string, string>([
     ...(household.adults ?? []).map((a, i) => [a.personnummer, `a${i}`] as const),
     ...(household.children ?? []).map((c, i) => [c.personnummer, `c${i}`] as const),
