@@ -89,8 +89,23 @@ export async function letterRoutes(app: FastifyInstance, opts: LetterRoutesOptio
         .selectAll()
         .where('municipality_id', '=', municipality)
         .where('application_id', '=', id)
-        .where('lang', '=', 'sv')
+        // The Swedish letter (the decision) and, beside it, the one in the applicant's chosen language.
+        .where((eb) =>
+          eb.or([
+            eb('lang', '=', 'sv'),
+            eb(
+              'lang',
+              '=',
+              eb
+                .selectFrom('application')
+                .select('application.lang')
+                .where('application.id', '=', id)
+                .where('application.municipality_id', '=', municipality),
+            ),
+          ]),
+        )
         .orderBy('created_at')
+        .orderBy('lang', 'desc')
         .execute();
       return { letters: rows.map(summary) };
     });
