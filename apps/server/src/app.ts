@@ -32,6 +32,7 @@ import { sampleCheckRoutes } from './routes/sample-checks.ts';
 import { meetingRoutes } from './routes/meetings.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { conversationRoutes } from './routes/conversations.ts';
+import { serviceMetricRoutes } from './routes/service-metrics.ts';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
@@ -176,6 +177,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         { name: 'documents', description: 'Documents the applicant uploads; metadata removed from images.' },
         { name: 'messages', description: 'Messages between the applicant and the caseworker.' },
         { name: 'appeals', description: 'Appeals (överklagande) lodged online, and their handling.' },
+        { name: 'service-metrics', description: 'Anonymous metrics of the citizen service.' },
         { name: 'operations', description: 'Health and readiness.' },
       ],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -296,6 +298,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await meetingRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await documentRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await conversationRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await serviceMetricRoutes(app, { db: opts.db, municipalities: () => municipalities });
   const letters: LetterDeps = {
     db: opts.db,
     municipalities: () => municipalities,

@@ -52,6 +52,8 @@ interface Row {
   readonly path: string;
   /** `applicant`: requireRole('applicant') only. Otherwise staff: handledBy, then requireRole(...roles). */
   readonly guard: 'applicant' | readonly Role[];
+  /** A query string that passes the route's schema. */
+  readonly query?: string;
   /** A body that passes the route's schema, so that the answer is about authorization. */
   readonly body?: unknown;
   readonly idempotent?: true;
@@ -242,6 +244,14 @@ const TABLE: readonly Row[] = [
   { method: 'GET', path: `${M}/cases/:id/appeal`, guard: CW_AUD },
   { method: 'GET', path: `${M}/appeals`, guard: CW_AUD, reaches: true },
   { method: 'POST', path: `${M}/appeals/:appealId/outcome`, guard: CW, body: { outcome: 'forwarded', note: 'x' } },
+  // routes/service-metrics.ts
+  {
+    method: 'GET',
+    path: `${M}/service-metrics`,
+    query: '?from=2026-11-01&to=2026-11-30',
+    guard: ['admin', 'auditor'],
+    reaches: true,
+  },
 ];
 
 const key = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
@@ -357,7 +367,8 @@ function urlFor(row: Row, target: Target): string {
       const v = params[name];
       if (v === undefined) throw new Error(`no value for path parameter ${name} in ${row.path}`);
       return v;
-    })
+    }) +
+    (row.query ?? '')
   );
 }
 

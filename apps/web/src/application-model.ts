@@ -55,6 +55,8 @@ export interface Draft {
   attestation?: { truthful?: boolean; informedAboutChecks?: boolean };
   /** Page state, not part of the application: which sections changed (re-application) and yes/no answers. */
   ui?: {
+    /** The furthest step reached (for the anonymous drop-off metric). */
+    step?: Step;
     prefilledFrom?: string;
     changed?: Partial<Record<Section, boolean>>;
     hasIncome?: boolean;

@@ -26,6 +26,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller from a verified bearer token, or null without one (or with an invalid one). */
     principal: Principal | null;
+    /** Where the principal came from: the browser session or a bearer token. */
+    principalVia: 'session' | 'bearer' | null;
   }
 }
 
@@ -146,6 +148,7 @@ async function plugin(app: FastifyInstance, opts: AuthOptions & { session?: Sess
   const verify = tokenVerifier(opts);
 
   app.decorateRequest('principal', null);
+  app.decorateRequest('principalVia', null);
   app.addHook('onRequest', async (req) => {
     const header = req.headers.authorization;
     const token = bearerToken(header);
@@ -154,6 +157,7 @@ async function plugin(app: FastifyInstance, opts: AuthOptions & { session?: Sess
       if (fromSession === 'csrf') failures.set(req, 'csrf');
       else if (fromSession) {
         req.principal = fromSession;
+        req.principalVia = 'session';
         return;
       }
     }
@@ -164,8 +168,10 @@ async function plugin(app: FastifyInstance, opts: AuthOptions & { session?: Sess
     }
     try {
       const principal = await verify(token);
-      if (principal) req.principal = principal;
-      else {
+      if (principal) {
+        req.principal = principal;
+        req.principalVia = 'bearer';
+      } else {
         failures.set(req, 'invalid');
         req.log.info({ auth: 'malformed-claims' }, 'access token rejected');
       }

@@ -65,6 +65,8 @@ export interface ApplicationTable {
   protected_identity: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
   /** The applicant's chosen language (sv, en, ar, so, ti, prs, uk): the letters follow it. */
   lang: ColumnType<string, string | undefined, string>;
+  /** How it was sent: the citizen web (`web`) or another client (`api`); null until submitted. */
+  channel: ColumnType<'web' | 'api' | null, 'web' | 'api' | null | undefined, 'web' | 'api'>;
 }
 
 export type ApplicationStatus =

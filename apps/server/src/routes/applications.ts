@@ -238,7 +238,10 @@ export async function applicationRoutes(app: FastifyInstance, opts: CaseRoutesOp
       if (out.ok && !out.replay)
         await db
           .updateTable('application')
-          .set({ lang: chosenLanguage(req.headers['accept-language']) })
+          .set({
+            lang: chosenLanguage(req.headers['accept-language']),
+            channel: req.principalVia === 'session' ? 'web' : 'api',
+          })
           .where('id', '=', out.id)
           .where('municipality_id', '=', municipality)
           .execute();

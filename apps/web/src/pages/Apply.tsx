@@ -78,8 +78,14 @@ function ApplyForm({ session }: { session: SignedIn }) {
     setBusy(true);
     setProblem(undefined);
     try {
-      await save(draft);
-      const following = stepsOf(draft)[stepsOf(draft).indexOf(step) + 1];
+      const all = stepsOf(draft);
+      const following = all[all.indexOf(step) + 1];
+      // The furthest step reached, for the anonymous drop-off metric.
+      const furthest =
+        draft.ui?.step && all.indexOf(draft.ui.step) > all.indexOf(following!) ? draft.ui.step : following;
+      const saved: Draft = { ...draft, ui: { ...draft.ui, ...(furthest ? { step: furthest } : {}) } };
+      setDraft(saved);
+      await save(saved);
       if (following) go(following);
     } catch (e) {
       setProblem(problemText(e, t('errors.saveFailed')));
