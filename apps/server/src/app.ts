@@ -58,6 +58,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Requests per minute and client address on public endpoints. */
   readonly rateLimitPerMinute?: number;
+  /** Reverse-proxy hops to trust for the client's address (0 or absent: none). */
+  readonly trustProxy?: number;
   /** How letters are printed and delivered; default: Debian's Chromium and the local fake channels. */
   readonly letters?: { readonly pdf: PdfRenderer; readonly channels: readonly DeliveryAdapter[] };
   /** The built citizen web (apps/web/dist); served at / when it exists. */
@@ -82,7 +84,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1_048_576,
     // Request logs carry method, route and status only: no bodies, no query strings.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    // Behind a TLS proxy, its hop(s) are trusted for the client's address (rate limits per person).
+    trustProxy: (_address: string, hop: number) => hop < (opts.trustProxy ?? 0),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler<z.ZodType>(({ schema }) => (data) => {

@@ -31,6 +31,8 @@ const envSchema = z.object({
   /** Pipeline workers in the server process. */
   WORKERS: z.coerce.number().int().min(0).max(32).default(2),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Behind a reverse proxy (TLS): how many proxy hops to trust for the client's address. 0: none. */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
 });
 export type Config = z.infer<typeof envSchema>;
 

@@ -12,6 +12,7 @@ import { every } from './background.ts';
 import { authorityCollector } from './authorities/collector.ts';
 import { ResilientClient } from './authorities/resilient-client.ts';
 import { randomBytes } from 'node:crypto';
+import { purgeSessions } from './auth/session.ts';
 import { resourceIndicatorFor, startTestIdentityProvider } from './auth/test-idp.ts';
 import { readTestUsers } from './auth/test-users.ts';
 import type { TestUser } from './auth/test-users.ts';
@@ -96,6 +97,7 @@ const app = await buildApp({
   },
   logger: { level: config.LOG_LEVEL },
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  trustProxy: config.TRUST_PROXY,
 });
 
 // Pipeline workers in this process (more can run as their own processes against PostgreSQL).
@@ -126,6 +128,9 @@ const background = [
     if (n > 0) app.log.warn({ alerts: n }, 'applications past their time limit');
   }),
   every(5_000, 'payments', app.log, () => schedulePayments(store.db, municipalities)),
+  every(300_000, 'sessions', app.log, async () => {
+    await purgeSessions(store.db);
+  }),
   every(2_000, 'letters', app.log, async () => {
     await issuePendingLetters(app.letters, 20, (e) =>
       app.log.error({ err: { message: (e as Error).message } }, 'a letter could not be issued'),

@@ -3,7 +3,8 @@
  * footer. On every navigation the page title changes and focus moves to the main content, so a
  * screen reader hears the new page.
  */
-import { Button, Loader, Select } from '@navikt/ds-react';
+import { Button, Loader, Provider, Select } from '@navikt/ds-react';
+import { en as akselEnglish } from '@navikt/ds-react/locales';
 import { Suspense, lazy, useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -125,6 +126,17 @@ function Frame({ children }: { children: ReactNode }) {
 }
 
 export function App() {
+  const { i18n } = useTranslation();
+  // Aksel's own texts (alert names, counters, buttons) in the chosen language, from our locale files.
+  const aksel = i18n.getResource(i18n.language, 'translation', 'aksel') as Record<string, unknown> | undefined;
+  return (
+    <Provider locale={akselEnglish} translations={aksel ?? {}}>
+      <AppContent />
+    </Provider>
+  );
+}
+
+function AppContent() {
   const { t } = useTranslation();
   return (
     <SessionProvider>

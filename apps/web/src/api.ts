@@ -37,12 +37,22 @@ export function setUnauthorizedHandler(handler: () => void): void {
 
 export async function api<T>(
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: BodyInit } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    raw?: BodyInit;
+    /** A look the page takes by itself (not the person's action): does not keep the session alive. */
+    background?: boolean;
+  } = {},
 ): Promise<T> {
   const method = init.method ?? 'GET';
+  const lang = currentLanguage();
   const headers: Record<string, string> = {
     accept: 'application/json',
-    'accept-language': `${currentLanguage()}, sv;q=0.5`,
+    // The server answers in Swedish or English: English for the languages it does not write.
+    'accept-language': lang === 'sv' ? 'sv' : lang === 'en' ? 'en, sv;q=0.5' : `${lang}, en;q=0.6, sv;q=0.5`,
+    ...(init.background ? { 'x-tillit-background': '1' } : {}),
     ...init.headers,
   };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;

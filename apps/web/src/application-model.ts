@@ -4,7 +4,7 @@
  * the checks a step makes before going on. The server checks everything again at submission.
  */
 import Personnummer from 'personnummer';
-import { api } from './api';
+import { ApiError, api } from './api';
 
 export const COST_TYPES = [
   'rent',
@@ -138,6 +138,14 @@ export function amountText(a: Amount | undefined): string {
   return typeof a === 'number' ? String(a).replace('.', ',') : a;
 }
 
+/** An amount for showing: formatted when it is a valid number, else as typed. */
+export function amountNumber(a: Amount | undefined): number | undefined {
+  if (a === undefined) return undefined;
+  if (typeof a === 'number') return a;
+  const p = parseAmount(a);
+  return p.ok ? p.value : undefined;
+}
+
 export interface ApplicationView {
   readonly id: string;
   readonly municipality: string;
@@ -157,8 +165,9 @@ export async function createApplication(municipality: string, month: string): Pr
   let prefill: Prefill | undefined;
   try {
     prefill = await api<Prefill>(`/api/v1/municipalities/${municipality}/applications/prefill`);
-  } catch {
-    prefill = undefined; // nothing before: a new application
+  } catch (e) {
+    // 404: nothing before, a new application. Anything else is a problem to show, not a guess.
+    if (!(e instanceof ApiError && e.status === 404)) throw e;
   }
   const draft: Draft = prefill
     ? { ...prefill.content, ui: { prefilledFrom: prefill.fromApplication, changed: {} } }
@@ -170,8 +179,50 @@ export async function createApplication(municipality: string, month: string): Pr
   return created.id;
 }
 
+/** An amount as the server takes it: a number when the text is one, else the text (the server names the field). */
+function amountOf(a: Amount): Amount {
+  if (typeof a === 'number') return a;
+  const p = parseAmount(a);
+  return p.ok ? p.value : a;
+}
+
 /** What the server validates at submission: the draft without page state, amounts as numbers. */
 export function contentOf(draft: Draft): Record<string, unknown> {
   const { ui: _ui, ...content } = draft;
-  return content;
+  return {
+    ...content,
+    ...(draft.costs ? { costs: draft.costs.map((c) => ({ ...c, amount: amountOf(c.amount) })) } : {}),
+    ...(draft.incomes ? { incomes: draft.incomes.map((c) => ({ ...c, amount: amountOf(c.amount) })) } : {}),
+    ...(draft.assets ? { assets: draft.assets.map((c) => ({ ...c, value: amountOf(c.value) })) } : {}),
+  };
+}
+
+/** Without the co-applicant: nothing of theirs stays (incomes, work, their account as the payee). */
+export function withoutCoApplicant(draft: Draft): Draft {
+  const adults = draft.household?.adults ?? [{}];
+  const { holder: _holder, ...account } = draft.paymentAccount ?? {};
+  return {
+    ...draft,
+    household: { ...draft.household, adults: [adults[0]!] },
+    incomes: (draft.incomes ?? []).filter((i) => i.person !== 'a1'),
+    labourMarket: (draft.labourMarket ?? []).filter((l) => l.person !== 'a1'),
+    ...(draft.paymentAccount ? { paymentAccount: account } : {}),
+  };
+}
+
+/** Without child `index`: the child's incomes go too, and the later children's move up one place. */
+export function withoutChild(draft: Draft, index: number): Draft {
+  const renumber = (p: string | undefined) => {
+    const m = p === undefined ? null : /^c(\d+)$/.exec(p);
+    if (!m) return p;
+    const n = Number(m[1]);
+    return n > index ? `c${n - 1}` : p;
+  };
+  return {
+    ...draft,
+    household: { ...draft.household, children: (draft.household?.children ?? []).filter((_, j) => j !== index) },
+    incomes: (draft.incomes ?? [])
+      .filter((i) => i.person !== `c${index}`)
+      .map((i) => ({ ...i, ...(i.person !== undefined ? { person: renumber(i.person)! } : {}) })),
+  };
 }

@@ -68,19 +68,35 @@ export function useFieldMessage(): (e: FieldError) => string {
 export function FormErrors({ errors, heading }: { errors: readonly ShownError[]; heading?: string }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
+  // Focus when the errors change, not on every render; after the page's own focus move on navigation.
+  const key = errors.map((e) => `${e.id}:${e.message}`).join('|');
   useEffect(() => {
-    if (errors.length > 0) ref.current?.focus();
-  }, [errors]);
+    if (key === '') return;
+    const timer = window.setTimeout(() => ref.current?.focus(), 0);
+    return () => window.clearTimeout(timer);
+  }, [key]);
   if (errors.length === 0) return null;
   return (
     <ErrorSummary ref={ref} heading={heading ?? t('errors.summary')}>
       {errors.map((e) => (
-        <ErrorSummary.Item key={e.id + e.message} href={`#${e.id}`}>
+        <ErrorSummary.Item key={e.id + e.message} href={`#${e.id}`} onClick={(ev) => focusField(ev, e.id)}>
           {e.message}
         </ErrorSummary.Item>
       ))}
     </ErrorSummary>
   );
+}
+
+/** A summary link to a group of radios or checkboxes focuses its first control (a fieldset cannot take focus). */
+function focusField(ev: React.MouseEvent, id: string): void {
+  const target = document.getElementById(id);
+  const control = target?.matches('input, select, textarea')
+    ? target
+    : target?.querySelector<HTMLElement>('input, select, textarea');
+  if (!control) return;
+  ev.preventDefault();
+  control.focus();
+  control.scrollIntoView({ block: 'center' });
 }
 
 /** A problem from the API as one sentence for an alert. */

@@ -17,6 +17,9 @@ export interface SignedIn {
   readonly municipality: string | null;
   readonly personnummer: string | null;
   readonly expiresAt: string;
+  readonly expiresInSeconds: number;
+  /** When the session ends by this browser's clock (set when the session was read). */
+  readonly deadline?: number;
   readonly idleMinutes: number;
   readonly csrfToken: string;
 }
@@ -49,7 +52,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [expired, setExpired] = useState(false);
 
   const refresh = useCallback(async () => {
-    const s = await api<SessionState>('/api/v1/session');
+    const read = await api<SessionState>('/api/v1/session', { background: true }).catch((): SessionState => ({
+      authenticated: false,
+    }));
+    const s: SessionState = read.authenticated
+      ? { ...read, deadline: Date.now() + read.expiresInSeconds * 1000 }
+      : read;
     setCsrfToken(s.authenticated ? s.csrfToken : undefined);
     setSession((before) => {
       if (before?.authenticated && !s.authenticated) setExpired(true);
@@ -95,13 +103,14 @@ function TimeoutWarning({
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(timer);
   }, []);
-  const left = Date.parse(session.expiresAt) - now;
+  const left = (session.deadline ?? Date.parse(session.expiresAt)) - now;
   const open = left > 0 && left <= WARN_BEFORE_MS;
   const minutes = Math.max(0, Math.ceil(left / 60_000));
   return (
     <Modal
       open={open}
-      onClose={() => void api('/api/v1/session/extend', { method: 'POST' }).then(onExtended)}
+      // Closing is only by the buttons: the dialog also "closes" when the time has run out.
+      onClose={() => undefined}
       header={{ heading: t('session.warningTitle'), closeButton: false }}
       width="small"
     >

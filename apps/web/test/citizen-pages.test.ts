@@ -70,6 +70,16 @@ describe('documents', () => {
         .waitFor();
       await j.axe(page, 'the case page with refused files');
 
+      // Too large: refused here, before anything is sent.
+      await input.setInputFiles({
+        name: 'skanning.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.alloc(11 * 1024 * 1024, 0x20),
+      });
+      await page
+        .getByText('Filen är större än 10 MB. Ta en ny bild med lägre upplösning eller dela upp filen.')
+        .waitFor();
+
       // A phone photo with its location: stored, the location removed.
       await input.setInputFiles({ name: 'hyresavi.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(phonePhoto()) });
       await page.getByText('Uppladdad').waitFor();
@@ -140,8 +150,74 @@ describe('save, log out, resume', () => {
       await page.getByRole('button', { name: 'Nästa' }).click();
       await page.getByRole('heading', { level: 1, name: 'Boende och kostnader' }).waitFor();
       expect(await page.getByRole('radio', { name: 'Hyresrätt' }).isChecked()).toBe(true);
-      expect(await page.getByRole('textbox', { name: 'Hyra' }).inputValue()).toBe('7100');
+      expect(await page.getByRole('textbox', { name: 'Hyra' }).inputValue()).toBe('7 100');
       expect(await page.getByRole('textbox', { name: 'Hushållsel' }).inputValue()).toBe('450');
+      await context.close();
+    },
+    TIMEOUT,
+  );
+});
+
+describe('typing and time', () => {
+  it(
+    'keeps an amount as typed, key by key, and shows it as kronor on the check page',
+    async () => {
+      const { context, page } = await signedIn(j.h.user('web', 4));
+      await page.getByRole('button', { name: 'Starta ansökan' }).click();
+      await page
+        .getByRole('radiogroup', { name: /Bor du med en make/ })
+        .getByRole('radio', { name: 'Nej' })
+        .check();
+      await page.getByRole('button', { name: 'Nästa' }).click();
+      await page.getByRole('radio', { name: 'Hyresrätt' }).check();
+      const rent = page.getByRole('textbox', { name: 'Hyra' });
+      await rent.pressSequentially('2 500,50', { delay: 20 });
+      expect(await rent.inputValue()).toBe('2 500,50');
+      await page.getByRole('textbox', { name: 'Hushållsel' }).pressSequentially('1,05', { delay: 20 });
+      expect(await page.getByRole('textbox', { name: 'Hushållsel' }).inputValue()).toBe('1,05');
+      await page.getByRole('button', { name: 'Nästa' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Inkomster' }).waitFor();
+      const { body } = await j.h.call(j.h.user('web', 4), 'GET', '/api/v1/me/applications');
+      const id = (body.applications as { id: string }[])[0]!.id;
+      const saved = await j.h.call(j.h.user('web', 4), 'GET', `/api/v1/municipalities/ekby/applications/${id}`);
+      expect((saved.body.draft as { costs: unknown[] }).costs).toEqual([
+        { type: 'rent', amount: '2 500,50' },
+        { type: 'electricity', amount: '1,05' },
+      ]);
+      await context.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'warns before the session times out; staying signed in pushes the time',
+    async () => {
+      const { context, page } = await signedIn(j.h.user('web', 4));
+      await page.getByRole('heading', { level: 1, name: 'Mina sidor' }).waitFor();
+      // Every call the page makes is activity that pushes the time: let them finish first.
+      await page.waitForLoadState('networkidle');
+      // 90 seconds left.
+      await j.h.server.store.db
+        .updateTable('web_session')
+        .set({ idle_expires_at: new Date(Date.now() + 90_000) })
+        .where('subject', '=', j.h.user('web', 4))
+        .where('ended_at', 'is', null)
+        .execute();
+      // The start page asks the server nothing but how long the session has left.
+      await page.goto(url('/'));
+      const dialog = page.getByRole('dialog', { name: 'Du loggas snart ut' });
+      await dialog.waitFor();
+      expect(await dialog.innerText()).toContain('Om 2 minuter loggas du ut');
+      await j.axe(page, 'the session timeout warning');
+      await dialog.getByRole('button', { name: 'Fortsätt vara inloggad' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      const row = await j.h.server.store.db
+        .selectFrom('web_session')
+        .select('idle_expires_at')
+        .where('subject', '=', j.h.user('web', 4))
+        .where('ended_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      expect(new Date(row.idle_expires_at).getTime() - Date.now()).toBeGreaterThan(19 * 60_000);
       await context.close();
     },
     TIMEOUT,

@@ -69,7 +69,7 @@ function sameToken(a: string, b: string): boolean {
 
 /** A local path to return to after login: never another site (no `//host` or `/\host`). */
 export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string' || !/^\/(?![/\\])[^\s]*$/.test(value) || value.length > 500) return '/';
+  if (typeof value !== 'string' || !/^\/(?![/\\])[\x21-\x7e]*$/.test(value) || value.length > 500) return '/';
   return value;
 }
 
@@ -80,7 +80,7 @@ export interface Sessions {
   /** The live session for the request's cookie, or undefined. */
   current(req: FastifyRequest): Promise<LiveSession | undefined>;
   start(reply: FastifyReply, claims: Record<string, unknown>, subject: string): Promise<void>;
-  extend(id: string): Promise<Date>;
+  extend(id: string): Promise<Date | undefined>;
   end(reply: FastifyReply, id: string | undefined): Promise<void>;
 }
 
@@ -127,7 +127,8 @@ export function webSessions(opts: SessionOptions): Sessions {
     return { id, principal, csrfToken: row.csrf_token, idleExpiresAt: idle, absoluteExpiresAt: absolute };
   }
 
-  async function extend(id: string): Promise<Date> {
+  /** Pushes the idle expiry; undefined when the session ended meanwhile (a logout in another tab). */
+  async function extend(id: string): Promise<Date | undefined> {
     const now = new Date();
     const row = await db
       .updateTable('web_session')
@@ -135,7 +136,8 @@ export function webSessions(opts: SessionOptions): Sessions {
       .where('id', '=', id)
       .where('ended_at', 'is', null)
       .returning(['idle_expires_at', 'absolute_expires_at'])
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) return undefined;
     return new Date(Math.min(new Date(row.idle_expires_at).getTime(), new Date(row.absolute_expires_at).getTime()));
   }
 
@@ -153,8 +155,11 @@ export function webSessions(opts: SessionOptions): Sessions {
         const header = req.headers['x-csrf-token'];
         if (typeof header !== 'string' || !sameToken(header, s.csrfToken)) return 'csrf';
       }
-      // Activity keeps the session alive, except the page asking how long it has left.
-      const passive = req.method === 'GET' && req.url.split('?')[0] === '/api/v1/session';
+      // Activity keeps the session alive; the page looking by itself (how long is left, has the
+      // decision come) does not.
+      const passive =
+        req.method === 'GET' &&
+        (req.url.split('?')[0] === '/api/v1/session' || req.headers['x-tillit-background'] === '1');
       if (!passive && s.idleExpiresAt.getTime() - Date.now() < idleMs - TOUCH_EVERY_MS) await extend(s.id);
       return s.principal;
     },
@@ -187,6 +192,26 @@ export function webSessions(opts: SessionOptions): Sessions {
   };
 }
 
+/**
+ * Housekeeping, run in the background: logins never finished are deleted; sessions past their
+ * time are marked ended; ended sessions (they hold the person's claims) are deleted after a day.
+ */
+export async function purgeSessions(db: Kysely<Database>): Promise<{ ended: number; deleted: number }> {
+  const now = new Date();
+  await db.deleteFrom('web_login').where('expires_at', '<', now).execute();
+  const ended = await db
+    .updateTable('web_session')
+    .set({ ended_at: now, end_reason: 'idle' })
+    .where('ended_at', 'is', null)
+    .where((eb) => eb.or([eb('idle_expires_at', '<', now), eb('absolute_expires_at', '<', now)]))
+    .executeTakeFirst();
+  const deleted = await db
+    .deleteFrom('web_session')
+    .where('ended_at', '<', new Date(now.getTime() - 86_400_000))
+    .executeTakeFirst();
+  return { ended: Number(ended.numUpdatedRows), deleted: Number(deleted.numDeletedRows) };
+}
+
 const sessionView = z
   .union([
     z.object({
@@ -196,6 +221,9 @@ const sessionView = z
       municipality: z.string().nullable(),
       personnummer: z.string().nullable().meta({ description: "The applicant's own personnummer (citizens only)." }),
       expiresAt: z.string().meta({ description: 'When the session ends without activity (or at the latest).' }),
+      expiresInSeconds: z
+        .number()
+        .meta({ description: "Seconds until then: the page counts from its own clock, whatever the clocks' skew." }),
       idleMinutes: z.number(),
       csrfToken: z.string().meta({ description: 'Send as X-CSRF-Token on every state-changing request.' }),
     }),
@@ -237,7 +265,9 @@ export async function webLoginRoutes(
   const expiresAt = (s: LiveSession) =>
     new Date(Math.min(s.idleExpiresAt.getTime(), s.absoluteExpiresAt.getTime())).toISOString();
 
-  app.get('/auth/login', { schema: { hide: true } }, async (req, reply) => {
+  // Each login start writes a row: a person needs a few a minute, a script gets 429.
+  const loginRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
+  app.get('/auth/login', { schema: { hide: true }, config: loginRateLimit }, async (req, reply) => {
     const q = req.query as { returnTo?: unknown; lang?: unknown };
     const lang = (LOGIN_LANGS as readonly unknown[]).includes(q.lang) ? (q.lang as string) : 'sv';
     const verifier = client.randomPKCECodeVerifier();
@@ -273,7 +303,7 @@ export async function webLoginRoutes(
     return reply.redirect(url.href, 303);
   });
 
-  app.get('/auth/callback', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/auth/callback', { schema: { hide: true }, config: loginRateLimit }, async (req, reply) => {
     const raw = req.cookies[loginCookie];
     reply.clearCookie(loginCookie, loginCookieOptions);
     const login =
@@ -300,6 +330,9 @@ export async function webLoginRoutes(
       const principal = await opts.verify(tokens.access_token);
       if (!principal) return failed('claims');
       const claims = tokens.claims();
+      // A new sign-in in the same browser ends the one before (no two live sessions per cookie jar).
+      const before = await sessions.current(req);
+      if (before) await sessions.end(reply, before.id);
       await sessions.start(reply, principalClaims(principal), claims?.sub ?? principal.subject);
       req.log.info({ auth: 'session-started', roles: principal.roles }, 'signed in');
       return reply.redirect(login.return_to, 303);
@@ -342,6 +375,7 @@ export async function webLoginRoutes(
         municipality: s.principal.municipality ?? null,
         personnummer: s.principal.personnummer ?? null,
         expiresAt: expiresAt(s),
+        expiresInSeconds: Math.max(0, Math.floor((Date.parse(expiresAt(s)) - Date.now()) / 1000)),
         idleMinutes: sessions.idleMs / 60_000,
         csrfToken: s.csrfToken,
       };
@@ -365,7 +399,10 @@ export async function webLoginRoutes(
       const header = req.headers['x-csrf-token'];
       if (typeof header !== 'string' || !sameToken(header, s.csrfToken))
         return reply.code(403).type('application/problem+json; charset=utf-8').send(problem('forbidden', lang));
-      return { expiresAt: (await sessions.extend(s.id)).toISOString() };
+      const until = await sessions.extend(s.id);
+      if (!until)
+        return reply.code(401).type('application/problem+json; charset=utf-8').send(problem('unauthorized', lang));
+      return { expiresAt: until.toISOString() };
     },
   );
 }

@@ -7,7 +7,8 @@
  * sections that did.
  */
 import { Alert, BodyShort, Button, FormProgress, HStack, Loader, VStack } from '@navikt/ds-react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import i18next from 'i18next';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useParams } from 'wouter';
 import { ApiError, api, idempotencyKey } from '../api';
@@ -31,7 +32,8 @@ function ApplyForm({ session }: { session: SignedIn }) {
   const [, navigate] = useLocation();
   const [view, setView] = useState<ApplicationView>();
   const [draft, setDraft] = useState<Draft>({});
-  const [errors, setErrors] = useState<ShownError[]>([]);
+  /** Errors of any step (a server answer can name several); each step shows its own. */
+  const [allErrors, setErrors] = useState<(ShownError & { step?: Step })[]>([]);
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [submitKey] = useState(idempotencyKey);
@@ -56,16 +58,36 @@ function ApplyForm({ session }: { session: SignedIn }) {
         setDraft({ ...d, household: { ...d.household, adults } });
         setView(v);
       })
-      .catch((e: unknown) => setProblem(problemText(e, t('errors.generic'))));
-  }, [base, navigate, params.municipality, params.id, session.personnummer, session.name, t]);
+      .catch((e: unknown) => setProblem(problemText(e, i18next.t('errors.generic'))));
+    // Loaded once per application: a change of language must not replace what is being typed.
+  }, [base, navigate, params.municipality, params.id, session.personnummer, session.name]);
 
   const steps = useMemo(() => stepsOf(draft), [draft]);
   const step = stepFromPath(params.step, steps);
+  const errors = useMemo(() => allErrors.filter((e) => e.step === undefined || e.step === step), [allErrors, step]);
+
+  // Saved a moment after each change, so nothing typed is lost if the session or the connection ends.
+  const loaded = useRef(false);
+  const autosave = useRef<number | undefined>(undefined);
+  const cancelAutosave = () => window.clearTimeout(autosave.current);
+  useEffect(() => {
+    if (!view) return;
+    if (!loaded.current) {
+      loaded.current = true;
+      return;
+    }
+    autosave.current = window.setTimeout(
+      () => void api(`${base}/draft`, { method: 'PUT', body: draft }).catch(() => undefined),
+      1500,
+    );
+    return () => window.clearTimeout(autosave.current);
+  }, [draft, view, base]);
   const index = steps.indexOf(step);
   const go = (s: Step) => navigate(`/ansokan/${params.municipality}/${params.id}/${STEP_PATH[s]}`);
 
   const save = useCallback(
-    async (d: Draft) => {
+    async (d: Draft | Record<string, unknown>) => {
+      window.clearTimeout(autosave.current);
       await api(`${base}/draft`, { method: 'PUT', body: d });
     },
     [base],
@@ -111,6 +133,7 @@ function ApplyForm({ session }: { session: SignedIn }) {
     if (found.length > 0) return;
     setBusy(true);
     setProblem(undefined);
+    cancelAutosave();
     try {
       await save(contentOf(draft));
       await api(`${base}/submit`, { method: 'POST', headers: { 'idempotency-key': submitKey } });
@@ -171,7 +194,11 @@ function ApplyForm({ session }: { session: SignedIn }) {
         </FormProgress>
       </div>
       <FormErrors errors={errors} />
-      {problem ? <Alert variant="error">{problem}</Alert> : null}
+      {problem ? (
+        <div role="alert">
+          <Alert variant="error">{problem}</Alert>
+        </div>
+      ) : null}
       <form
         noValidate
         onSubmit={(e) => {
@@ -183,7 +210,13 @@ function ApplyForm({ session }: { session: SignedIn }) {
           {step === 'review' ? (
             <Review draft={draft} steps={steps} onEdit={go} onChange={setDraft} errors={errors} />
           ) : (
-            <StepFields step={step} draft={draft} onChange={setDraft} errors={errors} />
+            <StepFields
+              step={step}
+              municipality={params.municipality}
+              draft={draft}
+              onChange={setDraft}
+              errors={errors}
+            />
           )}
           <HStack gap="space-16">
             {index > 0 ? (

@@ -15,6 +15,7 @@ import {
   Table,
   VStack,
 } from '@navikt/ds-react';
+import i18next from 'i18next';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +24,7 @@ import { api } from '../api';
 import { RequireApplicant } from '../auth-gate';
 import { PageHeading, formatDate, formatDateTime, formatKronor, formatMonth, problemText } from '../components';
 import { BookingPanel } from './Booking';
+import { AnswerForm } from './case-answer';
 import { AppealPanel, MessagesPanel } from './case-conversation';
 import { DocumentsPanel } from './case-documents';
 
@@ -105,8 +107,9 @@ function Timeline({ c }: { c: CaseStatus }) {
   );
 }
 
-function Tasks({ c }: { c: CaseStatus }) {
+function Tasks({ c, onAnswered }: { c: CaseStatus; onAnswered: () => void }) {
   const { t } = useTranslation();
+  const base = `/api/v1/municipalities/${c.municipality}/applications/${c.id}`;
   const open = c.completionRequest && !c.completionRequest.answeredAt ? c.completionRequest : null;
   const sample = c.sampleCheck && !c.sampleCheck.answered ? c.sampleCheck : null;
   if (!open && !sample) return <BodyShort>{t('case.noTasks')}</BodyShort>;
@@ -123,7 +126,8 @@ function Tasks({ c }: { c: CaseStatus }) {
               <li key={i}>{i}</li>
             ))}
           </ul>
-          <BodyShort>{t('case.completionHow')}</BodyShort>
+          <BodyShort spacing>{t('case.completionHow')}</BodyShort>
+          <AnswerForm path={`${base}/completion`} id="f-completion-answer" onAnswered={onAnswered} />
         </Alert>
       ) : null}
       {sample ? (
@@ -131,7 +135,8 @@ function Tasks({ c }: { c: CaseStatus }) {
           <Heading level="3" size="small" spacing>
             {t('case.sampleTitle', { date: formatDate(`${sample.dueDate}T12:00:00Z`) })}
           </Heading>
-          <BodyShort>{t('case.sampleText')}</BodyShort>
+          <BodyShort spacing>{t('case.sampleText')}</BodyShort>
+          <AnswerForm path={`${base}/sample-check/answer`} id="f-sample-answer" onAnswered={onAnswered} />
         </Alert>
       ) : null}
     </VStack>
@@ -193,7 +198,7 @@ function Payments({ c }: { c: CaseStatus }) {
   if (c.payments.length === 0) return <BodyShort>{t('case.noPayments')}</BodyShort>;
   return (
     <Table>
-      <caption className="navds-sr-only">{t('case.payments')}</caption>
+      <caption className="visually-hidden">{t('case.payments')}</caption>
       <Table.Header>
         <Table.Row>
           <Table.HeaderCell scope="col">{t('case.payDate')}</Table.HeaderCell>
@@ -226,27 +231,35 @@ function CasePage() {
   const [letters, setLetters] = useState<readonly Letter[]>([]);
   const [problem, setProblem] = useState<string>();
   const base = `/api/v1/municipalities/${municipality}/applications/${id}`;
+  const [reloads, setReloads] = useState(0);
   useEffect(() => {
     let stop = false;
-    const load = async () => {
+    let timer: number | undefined;
+    let delay = 3000;
+    const load = async (background: boolean) => {
       try {
-        const view = await api<CaseStatus>(base);
+        const view = await api<CaseStatus>(base, { background });
         if (stop) return;
         setC(view);
-        const l = await api<{ letters: Letter[] }>(`${base}/letters`);
-        if (!stop) setLetters(l.letters);
+        const l = await api<{ letters: Letter[] }>(`${base}/letters`, { background });
+        if (stop) return;
+        setLetters(l.letters);
+        // Until the decision and its letter are here, look again, less often each time; then stop.
+        const done = view.status === 'decided' && l.letters.some((x) => x.kind === 'decision');
+        if (!done && delay <= 60_000) {
+          timer = window.setTimeout(() => void load(true), delay);
+          delay *= 1.5;
+        }
       } catch (e) {
-        if (!stop) setProblem(problemText(e, t('errors.generic')));
+        if (!stop) setProblem(problemText(e, i18next.t('errors.generic')));
       }
     };
-    void load();
-    // Until the decision and its letter are there, look again every few seconds.
-    const timer = window.setInterval(() => void load(), 4000);
+    void load(false);
     return () => {
       stop = true;
-      window.clearInterval(timer);
+      window.clearTimeout(timer);
     };
-  }, [base, t]);
+  }, [base, reloads]);
   if (problem && !c) return <Alert variant="error">{problem}</Alert>;
   if (!c) return <Loader title={t('common.loading')} />;
   const title = t('case.title', { month: formatMonth(c.month) });
@@ -261,7 +274,7 @@ function CasePage() {
       </div>
       <Timeline c={c} />
       <Section id="tasks" title={t('case.tasks')}>
-        <Tasks c={c} />
+        <Tasks c={c} onAnswered={() => setReloads((n) => n + 1)} />
       </Section>
       <Section id="decision" title={t('case.decision')}>
         <Decision c={c} letters={letters} />

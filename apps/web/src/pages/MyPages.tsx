@@ -18,7 +18,7 @@ import {
 } from '@navikt/ds-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation } from 'wouter';
+import { Link, useLocation, useSearch } from 'wouter';
 import { api, ApiError } from '../api';
 import { RequireApplicant } from '../auth-gate';
 import { PageHeading, formatMonth, problemText } from '../components';
@@ -151,6 +151,7 @@ function Applications({ applications }: { applications: readonly OwnApplication[
 
 function MyPagesContent({ name }: { name: string | null }) {
   const { t } = useTranslation();
+  const saved = new URLSearchParams(useSearch()).get('sparad') === '1';
   const [applications, setApplications] = useState<readonly OwnApplication[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -166,6 +167,7 @@ function MyPagesContent({ name }: { name: string | null }) {
         <PageHeading title={t('my.title')}>{t('my.title')}</PageHeading>
         {name ? <BodyShort>{t('my.hello', { name })}</BodyShort> : null}
       </div>
+      {saved ? <Alert variant="success">{t('my.saved')}</Alert> : null}
       {error ? <Alert variant="error">{error}</Alert> : null}
       {applications ? <StartApplication applications={applications} /> : null}
       <section aria-labelledby="mine-heading">

@@ -203,7 +203,7 @@ export default function SelfCheck() {
             <BodyShort>{t('self.notDecision')}</BodyShort>
             {textLang !== i18n.language ? <BodyShort size="small">{t('self.explanationLanguage')}</BodyShort> : null}
             <Table size="small">
-              <caption className="navds-sr-only">{t('self.howTitle')}</caption>
+              <caption className="visually-hidden">{t('self.howTitle')}</caption>
               <Table.Header>
                 <Table.Row>
                   <Table.HeaderCell scope="col">{t('self.line')}</Table.HeaderCell>

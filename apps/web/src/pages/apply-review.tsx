@@ -2,15 +2,16 @@
 import { ConfirmationPanel, FormSummary, VStack } from '@navikt/ds-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { Draft, Section, Step } from '../application-model';
-import { STEP_PATH } from '../application-model';
+import type { Amount, Draft, Section, Step } from '../application-model';
+import { STEP_PATH, amountNumber } from '../application-model';
 import type { ShownError } from '../components';
 import { formatKronor } from '../components';
 
 type Answer = { label: string; value: string };
 
-function money(a: unknown): string {
-  return typeof a === 'number' ? formatKronor(a) : String(a ?? '');
+function money(a: Amount | undefined): string {
+  const n = amountNumber(a);
+  return n === undefined ? String(a ?? '') : formatKronor(n);
 }
 
 function answersOf(section: Section, d: Draft, t: TFunction): Answer[] {

@@ -1,5 +1,22 @@
 /** The fields of each step of the application, and what each step checks before going on. */
-import { Button, Checkbox, Fieldset, Radio, RadioGroup, Select, TextField, VStack } from '@navikt/ds-react';
+import {
+  BodyLong,
+  BodyShort,
+  Button,
+  Checkbox,
+  Fieldset,
+  GuidePanel,
+  Heading,
+  Radio,
+  RadioGroup,
+  Select,
+  Table,
+  TextField,
+  VStack,
+} from '@navikt/ds-react';
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import { formatDate, formatKronor, formatMonth } from '../components';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import {
@@ -13,20 +30,18 @@ import {
   normalizePersonnummer,
   parseAmount,
 } from '../application-model';
+import { withoutChild, withoutCoApplicant } from '../application-model';
 import type { Amount, Draft, Section, Step } from '../application-model';
 import type { ShownError } from '../components';
 
 interface StepProps {
+  readonly municipality: string;
   readonly draft: Draft;
   readonly onChange: (d: Draft) => void;
   readonly errors: readonly ShownError[];
 }
 
 const errorOf = (errors: readonly ShownError[], id: string) => errors.find((e) => e.id === id)?.message;
-const amountValue = (text: string): Amount => {
-  const p = parseAmount(text);
-  return p.ok ? p.value : text;
-};
 /** The main costs asked for directly; the rest are added as rows. */
 const MAIN_COSTS = ['rent', 'electricity', 'homeInsurance'] as const;
 
@@ -59,7 +74,7 @@ function AmountField({
       htmlSize={12}
       value={amountText(value)}
       error={error}
-      onChange={(e) => onChange(e.target.value.trim() === '' ? undefined : amountValue(e.target.value))}
+      onChange={(e) => onChange(e.target.value)}
     />
   );
 }
@@ -79,9 +94,10 @@ function Household({ draft, onChange, errors }: StepProps) {
         description={t('apply.household.coApplicantHelp')}
         value={yesNo(t, coApplicant) ?? ''}
         error={errorOf(errors, 'f-ui-coApplicant')}
-        onChange={(v: string) =>
-          set({ adults: v === 'yes' ? [adults[0]!, adults[1] ?? {}] : [adults[0]!] }, { coApplicant: v === 'yes' })
-        }
+        onChange={(v: string) => {
+          if (v === 'yes') set({ adults: [adults[0]!, adults[1] ?? {}] }, { coApplicant: true });
+          else onChange(withoutCoApplicant({ ...draft, ui: { ...draft.ui, coApplicant: false } }));
+        }}
       >
         <Radio value="yes">{t('common.yes')}</Radio>
         <Radio value="no">{t('common.no')}</Radio>
@@ -134,12 +150,7 @@ function Household({ draft, onChange, errors }: StepProps) {
               >
                 {t('apply.household.lunchAtSchool')}
               </Checkbox>
-              <Button
-                type="button"
-                variant="tertiary"
-                size="small"
-                onClick={() => set({ children: children.filter((_, j) => j !== i) })}
-              >
+              <Button type="button" variant="tertiary" size="small" onClick={() => onChange(withoutChild(draft, i))}>
                 {t('apply.household.removeChild', { n: i + 1 })}
               </Button>
             </Fieldset>
@@ -165,6 +176,7 @@ function Housing({ draft, onChange, errors }: StepProps) {
   const costs = draft.costs ?? [];
   const setCost = (type: string, amount: Amount | undefined) => {
     const rest = costs.filter((c) => c.type !== type);
+    // An emptied main cost is no cost; an added one keeps its field until removed.
     onChange({
       ...draft,
       costs:
@@ -440,12 +452,74 @@ function Payment({ draft, onChange, errors }: StepProps) {
   );
 }
 
-/** A re-application: one question per section, whether it changed since last time. */
-function Changes({ draft, onChange, errors }: StepProps) {
+interface AuthorityIncome {
+  readonly source: string;
+  readonly fetchedAt: string;
+  readonly person: string;
+  readonly type: string;
+  readonly month: string;
+  readonly amount: number;
+}
+
+/** What the authorities reported for the last application, each with its source and when it was fetched. */
+function KnownFromAuthorities({ municipality }: { municipality: string }) {
+  const { t } = useTranslation();
+  const [rows, setRows] = useState<readonly AuthorityIncome[]>();
+  useEffect(() => {
+    api<{ authorities: AuthorityIncome[] }>(`/api/v1/municipalities/${municipality}/applications/prefill`)
+      .then((p) => setRows(p.authorities))
+      .catch(() => setRows([]));
+  }, [municipality]);
+  if (!rows) return null;
+  return (
+    <GuidePanel>
+      <Heading level="2" size="small" spacing>
+        {t('apply.known.title')}
+      </Heading>
+      <BodyLong spacing>{t('apply.known.lead')}</BodyLong>
+      {rows.length === 0 ? (
+        <BodyShort>{t('apply.known.none')}</BodyShort>
+      ) : (
+        <Table size="small">
+          <caption className="visually-hidden">{t('apply.known.title')}</caption>
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell scope="col">{t('apply.known.source')}</Table.HeaderCell>
+              <Table.HeaderCell scope="col">{t('apply.known.what')}</Table.HeaderCell>
+              <Table.HeaderCell scope="col" align="right">
+                {t('case.amount')}
+              </Table.HeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {rows.map((r, i) => (
+              <Table.Row key={i}>
+                <Table.DataCell>
+                  {t(`sources.${r.source}`)}
+                  <BodyShort size="small">{t('apply.known.fetched', { date: formatDate(r.fetchedAt) })}</BodyShort>
+                </Table.DataCell>
+                <Table.DataCell>
+                  {t(`incomes.${r.type}`)}, {formatMonth(r.month)}
+                </Table.DataCell>
+                <Table.DataCell align="right" className="amount">
+                  {formatKronor(r.amount)}
+                </Table.DataCell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      )}
+    </GuidePanel>
+  );
+}
+
+/** A re-application: what we already know, then one question per section, whether it changed since last time. */
+function Changes({ draft, onChange, errors, municipality }: StepProps) {
   const { t } = useTranslation();
   const changed = draft.ui?.changed ?? {};
   return (
     <VStack gap="space-24">
+      <KnownFromAuthorities municipality={municipality} />
       {SECTIONS.map((s) => (
         <RadioGroup
           key={s}
