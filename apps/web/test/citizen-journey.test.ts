@@ -92,6 +92,24 @@ describe('a new applicant, then the month after', () => {
     await page.getByRole('button', { name: 'Boka tiden' }).click();
     await page.getByRole('heading', { name: 'Din bokade tid' }).waitFor();
     expect(await page.getByText(/med Egon Ekström/).count()).toBe(1);
+    const firstTime = await page.getByText(/med Egon Ekström/).innerText();
+    // Another time suits better: move the booking to the second offered time.
+    await page.getByRole('button', { name: 'Byt tid' }).click();
+    await page
+      .getByRole('radiogroup', { name: /Lediga tider/ })
+      .getByRole('radio')
+      .nth(1)
+      .check();
+    await page.getByRole('button', { name: 'Boka tiden' }).click();
+    await page.getByRole('heading', { name: 'Din bokade tid' }).waitFor();
+    expect(await page.getByText(/med Egon Ekström/).innerText()).not.toBe(firstTime);
+    const meetings = await j.h.server.store.db
+      .selectFrom('meeting')
+      .select('status')
+      .where('application_id', '=', id)
+      .orderBy('created_at')
+      .execute();
+    expect(meetings.map((m) => m.status)).toEqual(['rescheduled', 'booked']);
 
     // The meeting is held; the caseworker clears the new-application flag and decides.
     await j.decideAsCaseworker(id);
@@ -117,6 +135,22 @@ describe('a new applicant, then the month after', () => {
     expect(letterText).toContain('Så har vi räknat');
     expect(letterText.replace(/\s/g, '')).toContain(String(Math.round(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, ''));
     await letter.close();
+
+    // A message to the caseworker, and an appeal of the decision, from the case page.
+    await page.getByRole('textbox', { name: 'Skriv ett meddelande till din handläggare' }).fill('Tack för beslutet.');
+    await page.getByRole('button', { name: 'Skicka meddelandet' }).click();
+    await page.getByText('Tack för beslutet.').waitFor();
+    await page.getByRole('button', { name: 'Jag vill överklaga' }).click();
+    await page.getByRole('button', { name: 'Skicka överklagandet' }).click();
+    await page.getByRole('link', { name: 'Skriv varför du tycker att beslutet är fel.' }).waitFor();
+    await page
+      .getByRole('textbox', { name: 'Varför tycker du att beslutet är fel?' })
+      .fill('Hyran är högre än ni har räknat med.');
+    await page.getByRole('button', { name: 'Skicka överklagandet' }).click();
+    await page.getByRole('heading', { name: /Du överklagade beslutet/ }).waitFor();
+    await j.axe(page, 'the case page after a message and an appeal');
+    const appeal = await j.h.call('ekby-caseworker', 'GET', `/api/v1/municipalities/ekby/cases/${id}/appeal`);
+    expect(appeal.body).toMatchObject({ status: 'received', withinDeadline: true });
 
     // Next month: a re-application. Every section is filled in from last month; the person only says
     // whether each changed and attests.
