@@ -16,6 +16,7 @@ export const DEFAULT_WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '.
 export const WEB_PAGES = [
   '/',
   '/kan-jag-fa-bistand',
+  '/sa-raknar-vi/regler',
   '/kontakt',
   '/tillganglighet',
   '/logga-in',

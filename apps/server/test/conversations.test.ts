@@ -381,9 +381,30 @@ describe('appeals', () => {
     const id = await decided(2, 'conv-appeal-in-time');
     const applicant = h.user('clean', 2);
     const today = swedishDate();
-    const body = { reasons: 'Hyran är högre än det ni har räknat med.', requestedChange: 'Räkna med hela hyran.' };
+    const body = {
+      reasons: 'Hyran är högre än det ni har räknat med.',
+      requestedChange: 'Räkna med hela hyran.',
+      receivedOn: today,
+    };
 
     expect((await h.call(applicant, 'GET', own(id, '/appeal'))).status).toBe(404);
+    // The day the decision was received cannot be in the future: named, and nothing stored.
+    const future = await h.call(
+      applicant,
+      'POST',
+      own(id, '/appeal'),
+      { ...body, receivedOn: addDays(today, 1) },
+      { ...key('appeal-future'), 'accept-language': 'en' },
+    );
+    expect(future.status).toBe(400);
+    expect(future.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'receivedOn',
+        code: 'future-date',
+        message: 'The date cannot be later than today.',
+      }),
+    ]);
+    expect(await rowsOf('appeal', id)).toBe(0);
     const lodged = await h.call(applicant, 'POST', own(id, '/appeal'), body, key('appeal-in-time'));
     expect(lodged.status).toBe(201);
     expect(lodged.body).toEqual({
@@ -394,6 +415,7 @@ describe('appeals', () => {
       deadline: appealDeadline(today),
       reasons: body.reasons,
       requestedChange: body.requestedChange,
+      receivedOn: today,
       handledAt: null,
     });
     expect((lodged.body.deadline as string) >= addDays(today, 21)).toBe(true);

@@ -14,6 +14,7 @@ import { Home } from './pages/Home';
 import { SessionProvider, loginHref, useSession } from './session';
 
 const SelfCheck = lazy(() => import('./pages/SelfCheck'));
+const Rules = lazy(() => import('./pages/Rules'));
 const InfoPage = lazy(() => import('./pages/InfoPage'));
 const LoginProblem = lazy(() => import('./pages/LoginProblem'));
 const MyPages = lazy(() => import('./pages/MyPages'));
@@ -110,7 +111,7 @@ function Frame({ children }: { children: ReactNode }) {
               <Link href="/kan-jag-fa-bistand">{t('layout.selfCheck')}</Link>
             </li>
             <li>
-              <a href="/sa-raknar-vi">{t('layout.rulebook')}</a>
+              <Link href="/sa-raknar-vi/regler">{t('layout.rulebook')}</Link>
             </li>
             <li>
               <Link href="/kontakt">{t('layout.contact')}</Link>
@@ -145,6 +146,7 @@ function AppContent() {
           <Switch>
             <Route path="/" component={Home} />
             <Route path="/kan-jag-fa-bistand" component={SelfCheck} />
+            <Route path="/sa-raknar-vi/regler" component={Rules} />
             <Route path="/kontakt">{() => <InfoPage page="contact" />}</Route>
             <Route path="/tillganglighet">{() => <InfoPage page="accessibility" />}</Route>
             <Route path="/logga-in" component={LoginProblem} />

@@ -86,6 +86,7 @@ describe('a new applicant, then the month after', () => {
     await page.getByRole('heading', { level: 1, name: 'Boka ett möte' }).waitFor();
     const id = /\/ansokan\/ekby\/([0-9a-f-]{36})\/boka/.exec(page.url())![1]!;
     const slots = page.getByRole('radiogroup', { name: /Lediga tider/ }).getByRole('radio');
+    await slots.first().waitFor();
     expect(await slots.count()).toBe(3);
     await j.axe(page, 'the booking page');
     await slots.first().check();
@@ -146,11 +147,21 @@ describe('a new applicant, then the month after', () => {
     await page
       .getByRole('textbox', { name: 'Varför tycker du att beslutet är fel?' })
       .fill('Hyran är högre än ni har räknat med.');
+    // A date in the future is named at the field and in the summary; what was written stays.
+    const received = page.getByRole('textbox', { name: /Vilken dag fick du beslutet/ });
+    await received.fill('2026-11-24');
+    await page.getByRole('button', { name: 'Skicka överklagandet' }).click();
+    await page.getByRole('link', { name: 'Datumet kan inte vara senare än i dag.' }).waitFor();
+    expect(await received.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('textbox', { name: 'Varför tycker du att beslutet är fel?' }).inputValue()).toBe(
+      'Hyran är högre än ni har räknat med.',
+    );
+    await received.fill('2026-11-23');
     await page.getByRole('button', { name: 'Skicka överklagandet' }).click();
     await page.getByRole('heading', { name: /Du överklagade beslutet/ }).waitFor();
     await j.axe(page, 'the case page after a message and an appeal');
     const appeal = await j.h.call('ekby-caseworker', 'GET', `/api/v1/municipalities/ekby/cases/${id}/appeal`);
-    expect(appeal.body).toMatchObject({ status: 'received', withinDeadline: true });
+    expect(appeal.body).toMatchObject({ status: 'received', withinDeadline: true, receivedOn: '2026-11-23' });
 
     // Next month: a re-application. Every section is filled in from last month; the person only says
     // whether each changed and attests.

@@ -401,6 +401,7 @@ describe('public pages', () => {
       await j.axe(page, 'the self-check with its estimate');
       await reflows(page);
       for (const [path, heading] of [
+        ['/sa-raknar-vi/regler', 'Så räknar vi'],
         ['/kontakt', 'Kontakt'],
         ['/tillganglighet', 'Tillgänglighet'],
         ['/finns-inte', 'Sidan finns inte'],

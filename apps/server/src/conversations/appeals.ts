@@ -46,6 +46,8 @@ export interface AppealRecord {
   readonly withinDeadline: boolean;
   readonly reasons: string;
   readonly requestedChange: string | null;
+  /** The day the applicant says they received the decision, if they said (YYYY-MM-DD). */
+  readonly receivedOn: string | null;
   readonly handledBy: string | null;
   readonly handledAt: string | null;
   readonly note: string | null;
@@ -68,6 +70,7 @@ function selectAppeals(db: Tx, municipality: string) {
       'within_deadline',
       'reasons',
       'requested_change',
+      sql<string | null>`to_char(received_on, 'YYYY-MM-DD')`.as('received_on'),
       'handled_by',
       'handled_at',
       'note',
@@ -90,6 +93,7 @@ function toRecord(r: AppealRow): AppealRecord {
     withinDeadline: r.within_deadline,
     reasons: r.reasons,
     requestedChange: r.requested_change,
+    receivedOn: r.received_on,
     handledBy: r.handled_by,
     handledAt: iso(r.handled_at),
     note: r.note,
@@ -146,6 +150,7 @@ export async function lodgeAppeal(
     readonly key: string;
     readonly reasons: string;
     readonly requestedChange: string | null;
+    readonly receivedOn: string | null;
     readonly now: Date;
   },
 ): Promise<AppealResult> {
@@ -188,6 +193,7 @@ export async function lodgeAppeal(
         lodged_at: req.now,
         reasons: req.reasons,
         requested_change: req.requestedChange,
+        received_on: req.receivedOn,
         notified_on: notified.notifiedOn,
         notified_by: notified.notifiedBy,
         deadline,

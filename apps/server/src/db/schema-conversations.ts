@@ -33,6 +33,8 @@ export interface AppealTable {
   lodged_at: CreatedAt;
   reasons: string;
   requested_change: string | null;
+  /** The day the applicant says they received the decision (migration 0014). */
+  received_on: ColumnType<string | null, string | null | undefined, never>;
   notified_on: DateColumn;
   notified_by: 'letter' | 'decision';
   deadline: DateColumn;

@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import type { Lang } from '@tillit/rules';
+import { swedishDate } from '../swedish-time.ts';
 import { withAuditedRead } from '../audit.ts';
 import { requireRole } from '../auth/plugin.ts';
 import {
@@ -77,6 +78,21 @@ const appealBody = z
       .nullable()
       .optional()
       .meta({ description: 'How the applicant wants the decision changed (förvaltningslagen 43 §).' }),
+    receivedOn: z.iso
+      .date()
+      .refine((d) => d <= swedishDate(new Date()), {
+        message: 'in the future',
+        params: {
+          code: 'future-date',
+          msg: { sv: 'Datumet kan inte vara senare än i dag.', en: 'The date cannot be later than today.' },
+        },
+      })
+      .optional()
+      .meta({
+        description:
+          'The day the applicant says they received the decision (YYYY-MM-DD, not in the future): for the ' +
+          "municipality's check of whether the appeal came in time (45 §). The deadline stays computed.",
+      }),
   })
   .meta({ id: 'NewAppeal' });
 
@@ -102,6 +118,7 @@ const staffAppeal = z
       .meta({ description: 'False: lodged after the deadline; kept, and a person rules on it.' }),
     reasons: z.string(),
     requestedChange: z.string().nullable(),
+    receivedOn: z.string().nullable().meta({ description: 'The day the applicant says they received the decision.' }),
     handledBy: z.string().nullable(),
     handledAt: z.string().nullable(),
     note: z.string().nullable(),
@@ -117,6 +134,7 @@ const applicantAppeal = staffAppeal
     deadline: true,
     reasons: true,
     requestedChange: true,
+    receivedOn: true,
     handledAt: true,
   })
   .meta({ id: 'ApplicantAppeal' });
@@ -303,6 +321,7 @@ export async function conversationRoutes(app: FastifyInstance, opts: CaseRoutesO
         key: key(req),
         reasons: body.reasons,
         requestedChange: body.requestedChange ?? null,
+        receivedOn: body.receivedOn ?? null,
         now: new Date(),
       });
       return appealAnswer(reply, req, out, true);

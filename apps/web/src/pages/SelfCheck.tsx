@@ -18,6 +18,7 @@ import {
 } from '@navikt/ds-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import { api } from '../api';
 import { FormErrors, PageHeading, formatKronor, problemText } from '../components';
 import type { ShownError } from '../components';
@@ -224,7 +225,7 @@ export default function SelfCheck() {
               </Table.Body>
             </Table>
             <BodyShort>
-              <a href="/sa-raknar-vi">{t('self.rulebookLink')}</a>
+              <Link href="/sa-raknar-vi/regler">{t('self.rulebookLink')}</Link>
             </BodyShort>
           </VStack>
         </Box>

@@ -1,9 +1,10 @@
 /** Messages with the caseworker, and the appeal (överklagande) of a decision, on the case page. */
-import { Alert, BodyLong, BodyShort, Box, Button, Heading, Textarea, VStack } from '@navikt/ds-react';
+import { Alert, BodyLong, BodyShort, Box, Button, Heading, TextField, Textarea, VStack } from '@navikt/ds-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, idempotencyKey } from '../api';
-import { FormErrors, formatDate, formatDateTime, problemText } from '../components';
+import { FormErrors, formatDate, formatDateTime, problemText, useFieldMessage } from '../components';
+import type { ShownError } from '../components';
 
 interface Message {
   readonly id: string;
@@ -119,7 +120,9 @@ export function AppealPanel({ municipality, id }: { municipality: string; id: st
   const [appeal, setAppeal] = useState<Appeal | null>();
   const [reasons, setReasons] = useState('');
   const [change, setChange] = useState('');
-  const [error, setError] = useState<string>();
+  const [receivedOn, setReceivedOn] = useState('');
+  const fieldMessage = useFieldMessage();
+  const [errors, setErrors] = useState<ShownError[]>([]);
   const [problem, setProblem] = useState<string>();
   const [key] = useState(idempotencyKey);
   const [open, setOpen] = useState(false);
@@ -133,22 +136,33 @@ export function AppealPanel({ municipality, id }: { municipality: string; id: st
   }, [path, t]);
 
   async function lodge() {
-    if (reasons.trim() === '') {
-      setError(t('appeal.reasonsMissing'));
-      return;
-    }
-    setError(undefined);
+    const found: ShownError[] = [];
+    if (reasons.trim() === '') found.push({ id: 'f-appeal-reasons', message: t('appeal.reasonsMissing') });
+    const day = receivedOn.trim();
+    if (day !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(day))
+      found.push({ id: 'f-appeal-received', message: t('appeal.receivedOnFormat') });
+    else if (day !== '' && day > new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date()))
+      found.push({ id: 'f-appeal-received', message: t('appeal.receivedOnFuture') });
+    setErrors(found);
+    if (found.length > 0) return;
     setBusy(true);
     try {
       setAppeal(
         await api<Appeal>(path, {
           method: 'POST',
-          body: { reasons, ...(change.trim() ? { requestedChange: change } : {}) },
+          body: {
+            reasons,
+            ...(change.trim() ? { requestedChange: change } : {}),
+            ...(receivedOn.trim() ? { receivedOn: receivedOn.trim() } : {}),
+          },
           headers: { 'idempotency-key': key },
         }),
       );
     } catch (e) {
-      setProblem(problemText(e, t('errors.generic')));
+      const ids: Record<string, string> = { reasons: 'f-appeal-reasons', receivedOn: 'f-appeal-received' };
+      const fields = e instanceof ApiError ? e.fieldErrors.filter((f) => ids[f.field]) : [];
+      if (fields.length > 0) setErrors(fields.map((f) => ({ id: ids[f.field]!, message: fieldMessage(f) })));
+      else setProblem(problemText(e, t('errors.generic')));
     } finally {
       setBusy(false);
     }
@@ -185,14 +199,14 @@ export function AppealPanel({ municipality, id }: { municipality: string; id: st
           }}
         >
           <VStack gap="space-16">
-            <FormErrors errors={error ? [{ id: 'f-appeal-reasons', message: error }] : []} />
+            <FormErrors errors={errors} />
             <Textarea
               id="f-appeal-reasons"
               label={t('appeal.reasons')}
               description={t('appeal.reasonsHelp')}
               maxLength={8000}
               value={reasons}
-              error={error}
+              error={errors.find((e) => e.id === 'f-appeal-reasons')?.message}
               onChange={(e) => setReasons(e.target.value)}
             />
             <Textarea
@@ -201,6 +215,17 @@ export function AppealPanel({ municipality, id }: { municipality: string; id: st
               maxLength={8000}
               value={change}
               onChange={(e) => setChange(e.target.value)}
+            />
+            <TextField
+              id="f-appeal-received"
+              label={t('appeal.receivedOn')}
+              description={t('appeal.receivedOnHelp')}
+              inputMode="numeric"
+              autoComplete="off"
+              htmlSize={12}
+              value={receivedOn}
+              error={errors.find((e) => e.id === 'f-appeal-received')?.message}
+              onChange={(e) => setReceivedOn(e.target.value)}
             />
             <div>
               <Button type="submit" loading={busy}>
