@@ -6,34 +6,7 @@
 import Personnummer from 'personnummer';
 import { ApiError, api } from './api';
 
-export const COST_TYPES = [
-  'rent',
-  'electricity',
-  'homeInsurance',
-  'workTravel',
-  'unionFee',
-  'unemploymentFundFee',
-  'medicalCare',
-  'medicine',
-  'dentalCare',
-  'glasses',
-  'childcareFee',
-  'other',
-] as const;
-export const INCOME_TYPES = [
-  'salary',
-  'unemploymentBenefit',
-  'activitySupport',
-  'establishmentAllowance',
-  'sicknessBenefit',
-  'parentalBenefit',
-  'housingAllowance',
-  'childAllowance',
-  'maintenanceSupport',
-  'studentAid',
-  'pension',
-  'other',
-] as const;
+export { COST_TYPES, INCOME_TYPES } from '@tillit/rules/catalogue';
 export const ASSET_TYPES = ['bank', 'vehicle', 'property', 'shares', 'other'] as const;
 export const RESIDENCE_TYPES = ['rental', 'sublet', 'owned', 'lodger', 'homeless', 'other'] as const;
 export const SITUATIONS = ['jobseeker', 'employed', 'student', 'sick', 'parental-leave', 'other'] as const;

@@ -5,49 +5,10 @@
 import * as z from 'zod';
 import { ageOn, isMonth, parseMonth } from './dates.ts';
 import { MAX_KRONOR, kronorToOre } from './money.ts';
+import { COST_TYPES, INCOME_TYPES } from './catalogue.ts';
 
-export const COST_TYPES = [
-  'rent',
-  'electricity',
-  'homeInsurance',
-  'workTravel',
-  'unionFee',
-  'unemploymentFundFee',
-  'medicalCare',
-  'medicine',
-  'dentalCare',
-  'glasses',
-  'childcareFee',
-  'other',
-] as const;
-export type CostType = (typeof COST_TYPES)[number];
-/** Cost types assessed as *livsföring i övrigt* (the rest are reasonable costs outside the norm). */
-export const LIVSFORING_TYPES: ReadonlySet<CostType> = new Set([
-  'medicalCare',
-  'medicine',
-  'dentalCare',
-  'glasses',
-  'childcareFee',
-  'other',
-]);
-
-export const INCOME_TYPES = [
-  'salary',
-  'unemploymentBenefit',
-  'activitySupport',
-  'establishmentAllowance',
-  'sicknessBenefit',
-  'parentalBenefit',
-  'housingAllowance',
-  'childAllowance',
-  'maintenanceSupport',
-  'studentAid',
-  'pension',
-  'other',
-] as const;
-export type IncomeType = (typeof INCOME_TYPES)[number];
-/** Income from employment: the base for jobbstimulans and children's exempt earnings. */
-export const EMPLOYMENT_INCOME: ReadonlySet<IncomeType> = new Set(['salary']);
+export { COST_TYPES, EMPLOYMENT_INCOME, INCOME_TYPES, LIVSFORING_TYPES } from './catalogue.ts';
+export type { CostType, IncomeType } from './catalogue.ts';
 
 /** A message in every language the API answers in. */
 export interface Msg {

@@ -3,6 +3,7 @@ import { Alert, BodyLong, BodyShort, Box, Button, Heading, TextField, Textarea, 
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, idempotencyKey } from '../api';
+import { TextForm } from './case-answer';
 import { FormErrors, formatDate, formatDateTime, problemText, useFieldMessage } from '../components';
 import type { ShownError } from '../components';
 
@@ -27,11 +28,7 @@ export function MessagesPanel({ municipality, id }: { municipality: string; id: 
   const { t } = useTranslation();
   const path = `/api/v1/municipalities/${municipality}/applications/${id}/messages`;
   const [messages, setMessages] = useState<Message[]>([]);
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string>();
   const [problem, setProblem] = useState<string>();
-  const [key, setKey] = useState(idempotencyKey);
-  const [busy, setBusy] = useState(false);
   const load = useCallback(async () => {
     try {
       setMessages(listOf(await api<Message[] | Record<string, Message[]>>(path), 'messages'));
@@ -40,29 +37,6 @@ export function MessagesPanel({ municipality, id }: { municipality: string; id: 
     }
   }, [path, t]);
   useEffect(() => void load(), [load]);
-
-  async function send() {
-    if (text.trim() === '') {
-      setError(t('messages.empty'));
-      return;
-    }
-    if (text.length > 4000) {
-      setError(t('messages.tooLong'));
-      return;
-    }
-    setError(undefined);
-    setBusy(true);
-    try {
-      await api(path, { method: 'POST', body: { body: text }, headers: { 'idempotency-key': key } });
-      setText('');
-      setKey(idempotencyKey());
-      await load();
-    } catch (e) {
-      setProblem(problemText(e, t('errors.generic')));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <VStack gap="space-16">
@@ -86,30 +60,14 @@ export function MessagesPanel({ municipality, id }: { municipality: string; id: 
           </Box>
         ))}
       </VStack>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-      >
-        <VStack gap="space-12">
-          <FormErrors errors={error ? [{ id: 'f-message', message: error }] : []} />
-          <Textarea
-            id="f-message"
-            label={t('messages.write')}
-            maxLength={4000}
-            value={text}
-            error={error}
-            onChange={(e) => setText(e.target.value)}
-          />
-          <div>
-            <Button type="submit" loading={busy}>
-              {t('messages.send')}
-            </Button>
-          </div>
-        </VStack>
-      </form>
+      <TextForm
+        id="f-message"
+        label={t('messages.write')}
+        submitLabel={t('messages.send')}
+        emptyMessage={t('messages.empty')}
+        send={(body, key) => api(path, { method: 'POST', body: { body }, headers: { 'idempotency-key': key } })}
+        onSent={() => void load()}
+      />
     </VStack>
   );
 }
