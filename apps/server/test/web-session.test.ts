@@ -4,6 +4,7 @@
  * server-side session, CSRF on state-changing requests, the idle timeout and logout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeSessions } from '../src/auth/session.ts';
 import { startServer } from './helpers.ts';
 import type { Running } from './helpers.ts';
 
@@ -216,5 +217,59 @@ describe('browser sign-in', () => {
     const replay = await new Browser().get(`${server.url}/auth/callback?code=abc&state=def`);
     expect(replay.status).toBe(303);
     expect(replay.headers.get('location')).toBe('/logga-in?fel=expired');
+  });
+});
+
+describe('housekeeping', () => {
+  it('purges logins never finished, ends sessions past their time, deletes ended ones after a day', async () => {
+    const { browser } = await signIn('applicant-2');
+    const db = server.store.db;
+    const cookie = browser.cookie(server.url, 'tillit_session')!;
+    // A login nobody finished, long ago; a session past its absolute time; one ended two days ago.
+    await db
+      .insertInto('web_login')
+      .values({
+        id: 'a'.repeat(64),
+        state: 's',
+        nonce: 'n',
+        code_verifier: 'v',
+        return_to: '/',
+        lang: 'sv',
+        expires_at: new Date(Date.now() - 60_000),
+      })
+      .execute();
+    const old = (id: string, ended: boolean) =>
+      db
+        .insertInto('web_session')
+        .values({
+          id: id.repeat(64),
+          subject: 'applicant-1',
+          claims: '{}',
+          csrf_token: 'x',
+          idle_expires_at: new Date(Date.now() - 3 * 86_400_000),
+          absolute_expires_at: new Date(Date.now() - 3 * 86_400_000),
+        })
+        .execute()
+        .then(() =>
+          ended
+            ? db
+                .updateTable('web_session')
+                .set({ ended_at: new Date(Date.now() - 2 * 86_400_000), end_reason: 'logout' })
+                .where('id', '=', id.repeat(64))
+                .execute()
+            : undefined,
+        );
+    await old('b', false);
+    await old('c', true);
+    const out = await purgeSessions(db);
+    expect(out.deleted).toBeGreaterThanOrEqual(1);
+    expect(await db.selectFrom('web_login').select('id').where('id', '=', 'a'.repeat(64)).execute()).toEqual([]);
+    expect(
+      await db.selectFrom('web_session').select(['end_reason']).where('id', '=', 'b'.repeat(64)).executeTakeFirst(),
+    ).toEqual({ end_reason: 'idle' });
+    expect(await db.selectFrom('web_session').select('id').where('id', '=', 'c'.repeat(64)).execute()).toEqual([]);
+    // The live session is untouched.
+    expect(cookie).toBeDefined();
+    expect(await session(browser)).toMatchObject({ authenticated: true });
   });
 });

@@ -59,6 +59,7 @@ describe('a new applicant, then the month after', () => {
 
     await page.getByRole('heading', { level: 1, name: 'Tillgångar' }).waitFor();
     await page.getByRole('radio', { name: 'Nej' }).check();
+    await j.axe(page, 'step 4, assets');
     await page.getByRole('button', { name: 'Nästa' }).click();
 
     await page.getByRole('heading', { level: 1, name: 'Arbete och studier' }).waitFor();
@@ -73,6 +74,7 @@ describe('a new applicant, then the month after', () => {
     await page.getByRole('heading', { level: 1, name: 'Utbetalning' }).waitFor();
     await page.getByRole('textbox', { name: 'Clearingnummer' }).fill('8327');
     await page.getByRole('textbox', { name: 'Kontonummer' }).fill('9412345678');
+    await j.axe(page, 'step 6, payment');
     await page.getByRole('button', { name: 'Nästa' }).click();
 
     await page.getByRole('heading', { level: 1, name: 'Kontrollera och skicka' }).waitFor();
