@@ -33,6 +33,7 @@ import { meetingRoutes } from './routes/meetings.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { serviceMetricRoutes } from './routes/service-metrics.ts';
+import { queueRoutes } from './routes/queues.ts';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
@@ -302,6 +303,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await documentRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await conversationRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await serviceMetricRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await queueRoutes(app, { db: opts.db, municipalities: () => municipalities });
   const letters: LetterDeps = {
     db: opts.db,
     municipalities: () => municipalities,

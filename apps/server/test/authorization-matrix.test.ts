@@ -244,6 +244,9 @@ const TABLE: readonly Row[] = [
   { method: 'GET', path: `${M}/cases/:id/appeal`, guard: CW_AUD },
   { method: 'GET', path: `${M}/appeals`, guard: CW_AUD, reaches: true },
   { method: 'POST', path: `${M}/appeals/:appealId/outcome`, guard: CW, body: { outcome: 'forwarded', note: 'x' } },
+  // routes/queues.ts
+  { method: 'GET', path: `${M}/queues/:queue`, guard: CW_AUD, reaches: true },
+  { method: 'POST', path: `${M}/cases/:id/assignment`, guard: CW, body: { to: 'me' }, reaches: true },
   // routes/service-metrics.ts
   {
     method: 'GET',
@@ -359,6 +362,7 @@ function urlFor(row: Row, target: Target): string {
     slotId: randomUUID(),
     documentId: randomUUID(),
     appealId: randomUUID(),
+    queue: 'needs-person',
     period: '2020-02',
   };
   return (

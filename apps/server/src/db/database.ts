@@ -23,6 +23,7 @@ import * as m0011 from './migrations/0011-documents.ts';
 import * as m0012 from './migrations/0012-messages-appeals.ts';
 import * as m0013 from './migrations/0013-service-metrics.ts';
 import * as m0014 from './migrations/0014-appeal-received-on.ts';
+import * as m0015 from './migrations/0015-assignment.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-messages-appeals': m0012,
   '0013-service-metrics': m0013,
   '0014-appeal-received-on': m0014,
+  '0015-assignment': m0015,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -67,6 +67,10 @@ export interface ApplicationTable {
   lang: ColumnType<string, string | undefined, string>;
   /** How it was sent: the citizen web (`web`) or another client (`api`); null until submitted. */
   channel: ColumnType<'web' | 'api' | null, 'web' | 'api' | null | undefined, 'web' | 'api'>;
+  /** The caseworker working on the case (subject and name), since when; null: in the queue. */
+  assigned_to: ColumnType<string | null, string | null | undefined, string | null>;
+  assigned_name: ColumnType<string | null, string | null | undefined, string | null>;
+  assigned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export type ApplicationStatus =
