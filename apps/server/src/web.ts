@@ -24,6 +24,8 @@ export const WEB_PAGES = [
   '/ansokan/:municipality/:id',
   '/ansokan/:municipality/:id/:step',
   '/arende/:municipality/:id',
+  '/personal',
+  '/personal/arende/:municipality/:id',
 ] as const;
 
 const CSP = [

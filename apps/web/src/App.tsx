@@ -22,6 +22,8 @@ const Apply = lazy(() => import('./pages/Apply'));
 const Booking = lazy(() => import('./pages/Booking'));
 const CaseView = lazy(() => import('./pages/CaseView'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const StaffQueues = lazy(() => import('./staff/pages').then((m) => ({ default: m.Queues })));
+const StaffCase = lazy(() => import('./staff/pages').then((m) => ({ default: m.Case })));
 
 function LanguageChoice() {
   const { t, i18n } = useTranslation();
@@ -154,6 +156,8 @@ function AppContent() {
             <Route path="/ansokan/:municipality/:id/boka" component={Booking} />
             <Route path="/ansokan/:municipality/:id/:step?" component={Apply} />
             <Route path="/arende/:municipality/:id" component={CaseView} />
+            <Route path="/personal" component={StaffQueues} />
+            <Route path="/personal/arende/:municipality/:id" component={StaffCase} />
             <Route component={NotFound} />
           </Switch>
         </Suspense>

@@ -405,7 +405,7 @@ describe('public pages', () => {
         ['/kontakt', 'Kontakt'],
         ['/tillganglighet', 'Tillgänglighet'],
         ['/finns-inte', 'Sidan finns inte'],
-      ['/logga-in?fel=cancelled', 'Inloggningen blev inte klar'],
+        ['/logga-in?fel=cancelled', 'Inloggningen blev inte klar'],
       ] as const) {
         await page.goto(url(path));
         await page.getByRole('heading', { level: 1, name: heading }).waitFor();
