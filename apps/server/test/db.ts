@@ -47,6 +47,16 @@ export async function testDatabase(): Promise<Db> {
       const a = new pg.Client({ connectionString: url });
       await a.connect();
       try {
+        // The pool's connections may still be saying goodbye: wait for them (up to two seconds)
+        // rather than terminate them, which would make them report an error after the test.
+        for (let i = 0; i < 20; i++) {
+          const { rows } = await a.query<{ n: number }>(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          );
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
         await a.query(`drop database if exists ${name} with (force)`);
       } catch {
         await new Promise((r) => setTimeout(r, 500));

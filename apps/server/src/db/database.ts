@@ -69,11 +69,16 @@ export interface OpenOptions {
   readonly loadDataDir?: Blob;
   /** Connections in the pool (PostgreSQL server only). Default 10. */
   readonly poolSize?: number;
+  /** Told when the server ends an idle pooled connection (PostgreSQL server only). */
+  readonly onIdleError?: (err: Error) => void;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Db> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server ends (a restart, a failover, an administrator) is dropped from
+    // the pool and replaced on the next query; it must not crash the process.
+    pool.on('error', (err) => options.onIdleError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
