@@ -32,6 +32,7 @@ import { sampleCheckRoutes } from './routes/sample-checks.ts';
 import { meetingRoutes } from './routes/meetings.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { conversationRoutes } from './routes/conversations.ts';
+import { adjustmentRoutes } from './routes/adjustments.ts';
 import { serviceMetricRoutes } from './routes/service-metrics.ts';
 import { queueRoutes } from './routes/queues.ts';
 import { sql } from 'kysely';
@@ -302,6 +303,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await meetingRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await documentRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await conversationRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await adjustmentRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
   await serviceMetricRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await queueRoutes(app, { db: opts.db, municipalities: () => municipalities });
   const letters: LetterDeps = {

@@ -48,6 +48,12 @@ export const municipalitySettingsSchema = z.strictObject({
     .default([]),
   /** Change in an income between the two control months that raises a flag, in basis points. */
   incomeChangeThresholdBasisPoints: z.int().min(0).max(10_000).default(1200),
+  /**
+   * Four eyes: a caseworker's adjustment of a cost or an income that moves the case's amount by
+   * more than this many kronor (either way) needs a second caseworker's approval before anyone
+   * decides on it (docs/adjustments.md).
+   */
+  fourEyesThresholdKronor: z.int().min(0).max(1_000_000).default(2000),
   /** Hours from submission within which a decision is due before an alert is raised. */
   decisionTimeLimitHours: z
     .int()

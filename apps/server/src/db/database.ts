@@ -24,6 +24,7 @@ import * as m0012 from './migrations/0012-messages-appeals.ts';
 import * as m0013 from './migrations/0013-service-metrics.ts';
 import * as m0014 from './migrations/0014-appeal-received-on.ts';
 import * as m0015 from './migrations/0015-assignment.ts';
+import * as m0016 from './migrations/0016-adjustments.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-service-metrics': m0013,
   '0014-appeal-received-on': m0014,
   '0015-assignment': m0015,
+  '0016-adjustments': m0016,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

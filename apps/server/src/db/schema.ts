@@ -7,6 +7,7 @@ import type { WebSessionTables } from './schema-web.ts';
 import type { MeetingTables } from './schema-meetings.ts';
 import type { DocumentTables } from './schema-documents.ts';
 import type { ConversationTables } from './schema-conversations.ts';
+import type { AdjustmentTables } from './schema-adjustments.ts';
 
 /** A timestamptz with a database default (optional on insert). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -217,7 +218,8 @@ export interface Database
     WebSessionTables,
     MeetingTables,
     DocumentTables,
-    ConversationTables {
+    ConversationTables,
+    AdjustmentTables {
   alert: AlertTable;
   rulebook_confirmation: RulebookConfirmationTable;
   municipality: MunicipalityTable;

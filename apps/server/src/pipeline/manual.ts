@@ -107,7 +107,11 @@ export type Conflict =
   | { readonly conflict: 'open-flags'; readonly flags: readonly string[] }
   | { readonly conflict: 'no-calculation' }
   | { readonly conflict: 'stale-calculation'; readonly latest: number }
-  | { readonly conflict: 'not-waiting' };
+  | { readonly conflict: 'not-waiting' }
+  | { readonly conflict: 'awaiting-second-approval' }
+  | { readonly conflict: 'adjustment-rejected' }
+  | { readonly conflict: 'same-person' }
+  | { readonly conflict: 'adjustment-reviewed'; readonly status: string };
 
 async function lockApplication(tx: Transaction<Database>, scope: CaseScope, applicant?: string) {
   let q = tx
@@ -181,6 +185,19 @@ export async function decideByPerson(
     if (open.length > 0)
       return { ok: false, reason: 'conflict', conflict: 'open-flags', flags: open.map((f) => f.check_id) };
     if (!calc) return { ok: false, reason: 'conflict', conflict: 'no-calculation' };
+    // Four eyes (docs/adjustments.md): a version made by an adjustment that needs a second
+    // caseworker is decided only once approved, and never once rejected.
+    const adjusted = await tx
+      .selectFrom('adjustment')
+      .innerJoin('calculation', 'calculation.id', 'adjustment.calculation_id')
+      .select(['adjustment.needs_second', 'adjustment.approved_at', 'adjustment.rejected_at'])
+      .where('adjustment.application_id', '=', scope.id)
+      .where('adjustment.municipality_id', '=', scope.municipality)
+      .where('calculation.version', '=', req.calculationVersion)
+      .executeTakeFirst();
+    if (adjusted?.rejected_at) return { ok: false, reason: 'conflict', conflict: 'adjustment-rejected' };
+    if (adjusted?.needs_second && !adjusted.approved_at)
+      return { ok: false, reason: 'conflict', conflict: 'awaiting-second-approval' };
     if (calc.version !== req.calculationVersion)
       return { ok: false, reason: 'conflict', conflict: 'stale-calculation', latest: calc.version };
     const decided = personDecision({

@@ -112,6 +112,26 @@ export function conflictProblem(c: Conflict, lang: Lang): Problem & { conflict: 
           sv: 'Ärendet väntar inte på en komplettering från dig.',
           en: 'The case is not waiting for you to complete it.',
         };
+      case 'awaiting-second-approval':
+        return {
+          sv: 'Justeringen i den här beräkningen behöver godkännas av en andra handläggare först.',
+          en: 'The adjustment in this calculation must first be approved by a second caseworker.',
+        };
+      case 'adjustment-rejected':
+        return {
+          sv: 'Justeringen i den här beräkningen har avslagits; besluta på den senaste beräkningen.',
+          en: 'The adjustment in this calculation was rejected; decide on the latest calculation.',
+        };
+      case 'same-person':
+        return {
+          sv: 'En annan handläggare än den som gjorde justeringen behöver granska den.',
+          en: 'A caseworker other than the one who made the adjustment must review it.',
+        };
+      case 'adjustment-reviewed':
+        return {
+          sv: `Justeringen är redan granskad (status: ${c.status}).`,
+          en: `The adjustment has already been reviewed (status: ${c.status}).`,
+        };
     }
   })();
   return { ...problem('conflict', lang, detail[lang]), conflict: c.conflict };
