@@ -247,6 +247,23 @@ const TABLE: readonly Row[] = [
   // routes/queues.ts
   { method: 'GET', path: `${M}/queues/:queue`, guard: CW_AUD, reaches: true },
   { method: 'POST', path: `${M}/cases/:id/assignment`, guard: CW, body: { to: 'me' }, reaches: true },
+  // routes/adjustments.ts
+  { method: 'GET', path: `${M}/cases/:id/adjustments`, guard: CW_AUD, reaches: true },
+  {
+    method: 'POST',
+    path: `${M}/cases/:id/adjustments`,
+    guard: CW,
+    body: { kind: 'cost', type: 'rent', amount: 6000, reason: 'Hyresavin visar en högre hyra.', basedOnVersion: 1 },
+    idempotent: true,
+    reaches: true,
+  },
+  { method: 'POST', path: `${M}/cases/:id/adjustments/:adjustmentId/approve`, guard: CW },
+  {
+    method: 'POST',
+    path: `${M}/cases/:id/adjustments/:adjustmentId/reject`,
+    guard: CW,
+    body: { note: 'Stämmer inte med hyresavin.' },
+  },
   // routes/service-metrics.ts
   {
     method: 'GET',
@@ -363,6 +380,7 @@ function urlFor(row: Row, target: Target): string {
     documentId: randomUUID(),
     appealId: randomUUID(),
     queue: 'needs-person',
+    adjustmentId: randomUUID(),
     period: '2020-02',
   };
   return (

@@ -40,6 +40,7 @@ describe('municipalities in the database', () => {
       sampleRateBasisPoints: 1000,
       sampleStrata: [],
       incomeChangeThresholdBasisPoints: 1200,
+      fourEyesThresholdKronor: 2000,
       decisionTimeLimitHours: 24,
       contact: {
         phone: '0999-40 50 60',
