@@ -4,11 +4,12 @@
  * /api/v1/rulebook). The rule book's own texts are in Swedish and English; the full reference
  * with every value over time, source and legal reference is the server's page /sa-raknar-vi.
  */
-import { Alert, BodyLong, BodyShort, Heading, List, Loader, ReadMore, Table, VStack } from '@navikt/ds-react';
+import { Alert, BodyLong, BodyShort, Heading, List, Loader, ReadMore, VStack } from '@navikt/ds-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AmountsTable, referencesText } from '../amounts-table';
 import { api } from '../api';
-import { PageHeading, formatKronor, problemText } from '../components';
+import { PageHeading, problemText } from '../components';
 
 interface Msg {
   readonly sv: string;
@@ -79,27 +80,17 @@ export default function Rules() {
               {t('rules.normTitle', { year: today.slice(0, 4) })}
             </Heading>
             <BodyLong spacing>{t('rules.normLead')}</BodyLong>
-            <Table size="small">
-              <caption className="visually-hidden">{t('rules.normTitle', { year: today.slice(0, 4) })}</caption>
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell scope="col">{t('rules.item')}</Table.HeaderCell>
-                  <Table.HeaderCell scope="col" align="right">
-                    {t('rules.perMonth')}
-                  </Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
-              <Table.Body>
-                {norm.map(({ p, v }) => (
-                  <Table.Row key={p.id}>
-                    <Table.DataCell lang={textLang}>{p.label[textLang]}</Table.DataCell>
-                    <Table.DataCell align="right" className="amount">
-                      {formatKronor(v!.amount / 100)}
-                    </Table.DataCell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table>
+            <AmountsTable
+              caption={t('rules.normTitle', { year: today.slice(0, 4) })}
+              what={t('rules.item')}
+              amount={t('rules.perMonth')}
+              rows={norm.map(({ p, v }) => ({
+                key: p.id,
+                text: p.label[textLang],
+                lang: textLang,
+                kronor: v!.amount / 100,
+              }))}
+            />
           </section>
           <section aria-labelledby="rules-heading">
             <Heading id="rules-heading" level="2" size="medium" spacing>
@@ -111,11 +102,7 @@ export default function Rules() {
                 return (
                   <ReadMore key={r.id} header={r.title[textLang]} lang={textLang}>
                     <BodyLong spacing>{r.description[textLang]}</BodyLong>
-                    {refs.length > 0 ? (
-                      <BodyShort size="small">
-                        {refs.map((x) => `${x.act}${x.provision ? ` ${x.provision}` : ''}`).join('; ')}
-                      </BodyShort>
-                    ) : null}
+                    {refs.length > 0 ? <BodyShort size="small">{referencesText(refs)}</BodyShort> : null}
                   </ReadMore>
                 );
               })}

@@ -3,22 +3,11 @@
  * housing cost and income; the public rule book API (POST /api/v1/calculations) estimates the
  * amount and explains each line with its rule. Nothing is stored. The estimate is not a decision.
  */
-import {
-  Alert,
-  BodyLong,
-  BodyShort,
-  Box,
-  Button,
-  Heading,
-  HStack,
-  Select,
-  Table,
-  TextField,
-  VStack,
-} from '@navikt/ds-react';
+import { Alert, BodyLong, BodyShort, Box, Button, Heading, HStack, Select, TextField, VStack } from '@navikt/ds-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { AmountsTable } from '../amounts-table';
 import { api } from '../api';
 import { FormErrors, PageHeading, formatKronor, problemText } from '../components';
 import type { ShownError } from '../components';
@@ -203,27 +192,12 @@ export default function SelfCheck() {
             </Heading>
             <BodyShort>{t('self.notDecision')}</BodyShort>
             {textLang !== i18n.language ? <BodyShort size="small">{t('self.explanationLanguage')}</BodyShort> : null}
-            <Table size="small">
-              <caption className="visually-hidden">{t('self.howTitle')}</caption>
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell scope="col">{t('self.line')}</Table.HeaderCell>
-                  <Table.HeaderCell scope="col" align="right">
-                    {t('case.amount')}
-                  </Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
-              <Table.Body>
-                {result.lines.map((l) => (
-                  <Table.Row key={l.n}>
-                    <Table.DataCell lang={textLang}>{l.text[textLang]}</Table.DataCell>
-                    <Table.DataCell align="right" className="amount">
-                      {formatKronor(l.amount)}
-                    </Table.DataCell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table>
+            <AmountsTable
+              caption={t('self.howTitle')}
+              what={t('self.line')}
+              amount={t('case.amount')}
+              rows={result.lines.map((l) => ({ key: l.n, text: l.text[textLang], lang: textLang, kronor: l.amount }))}
+            />
             <BodyShort>
               <Link href="/sa-raknar-vi/regler">{t('self.rulebookLink')}</Link>
             </BodyShort>

@@ -12,7 +12,6 @@ import {
   Heading,
   Radio,
   RadioGroup,
-  Table,
   Tag,
   Textarea,
   VStack,
@@ -20,6 +19,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
+import { AmountsTable, referencesText } from '../amounts-table';
 import { ApiError, api } from '../api';
 import { FormErrors, PageHeading, formatDateTime, formatKronor, formatMonth, problemText } from '../components';
 import type { ShownError } from '../components';
@@ -243,40 +243,19 @@ function CasePage({ session }: { session: SignedIn }) {
           <Heading id="calc-h" level="2" size="medium" spacing>
             {t('case.calculation', { version: latest.version })}
           </Heading>
-          <Table size="small">
-            <caption className="visually-hidden">{t('case.calculation', { version: latest.version })}</caption>
-            <Table.Header>
-              <Table.Row>
-                <Table.HeaderCell scope="col">{t('case.line')}</Table.HeaderCell>
-                <Table.HeaderCell scope="col" align="right">
-                  {t('case.amount')}
-                </Table.HeaderCell>
-              </Table.Row>
-            </Table.Header>
-            <Table.Body>
-              {(latest.receipt.lines ?? []).map((l) => (
-                <Table.Row key={l.n}>
-                  <Table.DataCell lang={lang}>
-                    {l.text[lang]}
-                    {l.references && l.references.length > 0 ? (
-                      <BodyShort size="small">
-                        {l.references.map((r) => `${r.act}${r.provision ? ` ${r.provision}` : ''}`).join('; ')}
-                      </BodyShort>
-                    ) : null}
-                  </Table.DataCell>
-                  <Table.DataCell align="right" className="amount">
-                    {formatKronor(l.amountOre / 100)}
-                  </Table.DataCell>
-                </Table.Row>
-              ))}
-              <Table.Row>
-                <Table.HeaderCell scope="row">{t('case.total')}</Table.HeaderCell>
-                <Table.DataCell align="right" className="amount">
-                  {formatKronor(latest.amount)}
-                </Table.DataCell>
-              </Table.Row>
-            </Table.Body>
-          </Table>
+          <AmountsTable
+            caption={t('case.calculation', { version: latest.version })}
+            what={t('case.line')}
+            amount={t('case.amount')}
+            rows={(latest.receipt.lines ?? []).map((l) => ({
+              key: l.n,
+              text: l.text[lang],
+              lang,
+              references: referencesText(l.references),
+              kronor: l.amountOre / 100,
+            }))}
+            total={{ label: t('case.total'), kronor: latest.amount }}
+          />
         </section>
       ) : null}
       <section aria-labelledby="decide-h">
