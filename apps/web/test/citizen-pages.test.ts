@@ -82,7 +82,7 @@ describe('documents', () => {
 
       // A phone photo with its location: stored, the location removed.
       await input.setInputFiles({ name: 'hyresavi.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(phonePhoto()) });
-      await page.getByText('Uppladdad').waitFor();
+      await page.getByText('Uppladdad', { exact: true }).waitFor();
       await page.getByRole('heading', { name: 'Uppladdade dokument' }).waitFor();
       const docs = await j.h.server.store.db
         .selectFrom('document')
