@@ -15,13 +15,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
-import { proposedOutcome, toCalculationInput } from '@tillit/domain';
+import { proposedOutcome } from '@tillit/domain';
 import type { ApplicationContent } from '@tillit/domain';
-import { CalculationError, calculate, kronorToOre, oreToKronor, parseCalculationInput } from '@tillit/rules';
+import { kronorToOre, oreToKronor } from '@tillit/rules';
 import type { CalculationResult, Msg, RuleBook } from '@tillit/rules';
 import { appendAudit } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
 import type { Municipality } from '../municipalities.ts';
+import { calculateForm } from './calculate-form.ts';
 import { currentContent, recordCalculation } from './manual.ts';
 import type { CaseScope, Conflict } from './manual.ts';
 
@@ -155,19 +156,13 @@ function inHousehold(content: ApplicationContent, person: string): boolean {
 }
 
 /** Calculates a form with the rule book as the pipeline worker does; undefined when it cannot. */
-export function calculateForm(
+function calculated(
   deps: Pick<AdjustmentDeps, 'rulebook' | 'municipality'>,
   content: ApplicationContent,
   month: string,
 ): CalculationResult | undefined {
-  const parsed = parseCalculationInput(toCalculationInput(content, month, deps.municipality.id));
-  if (!parsed.ok) return undefined;
-  try {
-    return calculate(deps.rulebook, parsed.input, { guidelines: deps.municipality.guidelines });
-  } catch (e) {
-    if (!(e instanceof CalculationError)) throw e;
-    return undefined;
-  }
+  const out = calculateForm(deps.rulebook, deps.municipality, content, month);
+  return out.ok ? out.result : undefined;
 }
 
 /**
@@ -405,7 +400,7 @@ export async function makeAdjustment(
           },
         ],
       };
-    const calculation = calculateForm(deps, applied.content, app.month);
+    const calculation = calculated(deps, applied.content, app.month);
     if (!calculation) return { ok: false, reason: 'not-calculable' };
     const amountOre = calculation.receipt.totals.amount;
     const needsSecond =
@@ -507,7 +502,7 @@ export async function reviewAdjustment(
         .select('version')
         .where('id', '=', adj.base_calculation_id)
         .executeTakeFirstOrThrow();
-      const calculation = calculateForm(deps, await contentOfVersion(tx, scope, adj.base_calculation_id), app.month);
+      const calculation = calculated(deps, await contentOfVersion(tx, scope, adj.base_calculation_id), app.month);
       if (!calculation) return { ok: false, reason: 'not-calculable' };
       const restoredId = await recordVersion(tx, scope, calculation, {
         createdBy: req.actor,

@@ -7,15 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { previousMonth, proposedOutcome, route, runChecks, toCalculationInput } from '@tillit/domain';
+import { previousMonth, proposedOutcome, route, runChecks } from '@tillit/domain';
 import type { ApplicationContent, Evidence } from '@tillit/domain';
-import { CalculationError, calculate, parseCalculationInput } from '@tillit/rules';
 import type { CalculationResult, Msg, RuleBook } from '@tillit/rules';
 import type { Database } from '../db/schema.ts';
 import type { Municipalities } from '../municipalities.ts';
 import { resolveAlerts } from './alerts.ts';
 import { recordStatus } from './applications.ts';
 import { currentContent, hasRecentRecoveryClaim, recordCalculation } from './manual.ts';
+import { calculateForm } from './calculate-form.ts';
 
 export interface ClaimedJob {
   readonly id: string;
@@ -151,16 +151,13 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
 
   let calculation: CalculationResult | undefined;
   let notCalculable: Msg | undefined;
-  const parsed = parseCalculationInput(toCalculationInput(content, month, app.municipality_id));
-  if (!parsed.ok) notCalculable = { sv: 'Ansökan kunde inte räknas.', en: 'The application could not be calculated.' };
-  else {
-    try {
-      calculation = calculate(deps.rulebook, parsed.input, { guidelines: municipality.guidelines });
-    } catch (e) {
-      if (!(e instanceof CalculationError)) throw e;
-      notCalculable = NOT_CALCULABLE;
-    }
-  }
+  const calculated = calculateForm(deps.rulebook, municipality, content, month);
+  if (calculated.ok) calculation = calculated.result;
+  else
+    notCalculable =
+      calculated.reason === 'invalid-form'
+        ? { sv: 'Ansökan kunde inte räknas.', en: 'The application could not be calculated.' }
+        : NOT_CALCULABLE;
 
   const previousRow = await db
     .selectFrom('application')
