@@ -35,6 +35,10 @@ import { conversationRoutes } from './routes/conversations.ts';
 import { adjustmentRoutes } from './routes/adjustments.ts';
 import { serviceMetricRoutes } from './routes/service-metrics.ts';
 import { queueRoutes } from './routes/queues.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { customerServiceRoutes } from './routes/customer-service.ts';
+import { labourMarketRoutes } from './routes/labour-market.ts';
+import { administrationRoutes } from './routes/administration.ts';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { renderLandingPage, renderProblemTypePage, renderRulebookPage } from './pages.ts';
@@ -306,6 +310,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await adjustmentRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
   await serviceMetricRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await queueRoutes(app, { db: opts.db, municipalities: () => municipalities });
+  await auditRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
+  await customerServiceRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
+  await labourMarketRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
+  await administrationRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
   const letters: LetterDeps = {
     db: opts.db,
     municipalities: () => municipalities,

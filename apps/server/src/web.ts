@@ -26,6 +26,15 @@ export const WEB_PAGES = [
   '/arende/:municipality/:id',
   '/personal',
   '/personal/arende/:municipality/:id',
+  // The staff workspace's sections; each routes its own sub-pages in the browser.
+  '/personal/coach',
+  '/personal/coach/*',
+  '/personal/kundtjanst',
+  '/personal/kundtjanst/*',
+  '/personal/granskning',
+  '/personal/granskning/*',
+  '/personal/admin',
+  '/personal/admin/*',
 ] as const;
 
 const CSP = [

@@ -16,11 +16,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/auth/claims.ts';
+import { CW, CW_ADMIN, CW_ADMIN_AUD, CW_AUD, COACH, M, future, past } from './matrix/row.ts';
+import type { Expectation, Row } from './matrix/row.ts';
+import { ROWS as ADMINISTRATION_ROWS } from './matrix/administration.ts';
+import { ROWS as AUDIT_ROWS } from './matrix/audit.ts';
+import { ROWS as CUSTOMER_SERVICE_ROWS } from './matrix/customer-service.ts';
+import { ROWS as LABOUR_MARKET_ROWS } from './matrix/labour-market.ts';
 import { startServer } from './helpers.ts';
 import type { Running } from './helpers.ts';
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-type Expectation = 'allow' | 'forbidden' | 'not-found';
 
 interface User {
   readonly id: string;
@@ -46,32 +49,8 @@ const TARGETS = ['ekby', 'lovsala'] as const;
 type Target = (typeof TARGETS)[number];
 const HOST: Readonly<Record<Target, string | undefined>> = { ekby: undefined, lovsala: 'ekby' };
 
-interface Row {
-  readonly method: Method;
-  /** Fastify style, e.g. /api/v1/municipalities/:municipality/cases/:id */
-  readonly path: string;
-  /** `applicant`: requireRole('applicant') only. Otherwise staff: handledBy, then requireRole(...roles). */
-  readonly guard: 'applicant' | readonly Role[];
-  /** A query string that passes the route's schema. */
-  readonly query?: string;
-  /** A body that passes the route's schema, so that the answer is about authorization. */
-  readonly body?: unknown;
-  readonly idempotent?: true;
-  /** An allowed caller reaches a record that exists here, so its answer is not 404. */
-  readonly reaches?: true;
-}
-
-const M = '/api/v1/municipalities/:municipality';
-const CW: readonly Role[] = ['caseworker'];
-const CW_AUD: readonly Role[] = ['caseworker', 'auditor'];
-const CW_ADMIN: readonly Role[] = ['caseworker', 'admin'];
-const CW_ADMIN_AUD: readonly Role[] = ['caseworker', 'admin', 'auditor'];
-const COACH: readonly Role[] = ['coach'];
-const future = '2099-12-31';
-const past = '2026-01-15';
-
 /** THE TABLE: who may call each municipality-scoped route. */
-const TABLE: readonly Row[] = [
+const CORE_ROWS: readonly Row[] = [
   // routes/applications.ts
   {
     method: 'POST',
@@ -274,6 +253,15 @@ const TABLE: readonly Row[] = [
   },
 ];
 
+/** Every row: the core routes' and each staff section's. */
+const TABLE: readonly Row[] = [
+  ...CORE_ROWS,
+  ...AUDIT_ROWS,
+  ...CUSTOMER_SERVICE_ROWS,
+  ...LABOUR_MARKET_ROWS,
+  ...ADMINISTRATION_ROWS,
+];
+
 const key = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
 
 /**
@@ -382,6 +370,7 @@ function urlFor(row: Row, target: Target): string {
     queue: 'needs-person',
     adjustmentId: randomUUID(),
     period: '2020-02',
+    ...row.params,
   };
   return (
     h.url +

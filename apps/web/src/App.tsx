@@ -24,6 +24,10 @@ const CaseView = lazy(() => import('./pages/CaseView'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const StaffQueues = lazy(() => import('./staff/pages').then((m) => ({ default: m.Queues })));
 const StaffCase = lazy(() => import('./staff/pages').then((m) => ({ default: m.Case })));
+const StaffCoach = lazy(() => import('./staff/pages').then((m) => ({ default: m.Coach })));
+const StaffCustomerService = lazy(() => import('./staff/pages').then((m) => ({ default: m.CustomerService })));
+const StaffAudit = lazy(() => import('./staff/pages').then((m) => ({ default: m.Audit })));
+const StaffAdmin = lazy(() => import('./staff/pages').then((m) => ({ default: m.Admin })));
 
 function LanguageChoice() {
   const { t, i18n } = useTranslation();
@@ -158,6 +162,11 @@ function AppContent() {
             <Route path="/arende/:municipality/:id" component={CaseView} />
             <Route path="/personal" component={StaffQueues} />
             <Route path="/personal/arende/:municipality/:id" component={StaffCase} />
+            {/* Each section routes its own sub-pages (paths relative to the section). */}
+            <Route path="/personal/coach" nest component={StaffCoach} />
+            <Route path="/personal/kundtjanst" nest component={StaffCustomerService} />
+            <Route path="/personal/granskning" nest component={StaffAudit} />
+            <Route path="/personal/admin" nest component={StaffAdmin} />
             <Route component={NotFound} />
           </Switch>
         </Suspense>

@@ -50,3 +50,23 @@ describe('the citizen web in seven languages', () => {
     },
   );
 });
+
+describe('the staff workspace in Swedish and English', () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'staff');
+  /** Every folder under src/staff with a locales folder: each section keeps its own texts. */
+  const folders = [
+    root,
+    ...readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => join(root, d.name)),
+  ].filter((d) => readdirSync(d).includes('locales'));
+  it.each(folders.map((f) => [f.slice(root.length) || '/', f] as const))(
+    '%s has the same texts in sv and en',
+    (_name, folder) => {
+      const texts = (lang: string) =>
+        shape(flatten(JSON.parse(readFileSync(join(folder, 'locales', `${lang}.json`), 'utf8'))));
+      expect(readdirSync(join(folder, 'locales')).sort()).toEqual(['en.json', 'sv.json']);
+      expect(Object.fromEntries(texts('en'))).toEqual(Object.fromEntries(texts('sv')));
+    },
+  );
+});
