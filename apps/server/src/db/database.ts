@@ -25,6 +25,8 @@ import * as m0013 from './migrations/0013-service-metrics.ts';
 import * as m0014 from './migrations/0014-appeal-received-on.ts';
 import * as m0015 from './migrations/0015-assignment.ts';
 import * as m0016 from './migrations/0016-adjustments.ts';
+import * as m0017 from './migrations/0017-labour-market.ts';
+import * as m0018 from './migrations/0018-administration.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -46,6 +48,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-appeal-received-on': m0014,
   '0015-assignment': m0015,
   '0016-adjustments': m0016,
+  '0017-labour-market': m0017,
+  '0018-administration': m0018,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -8,6 +8,8 @@ import type { MeetingTables } from './schema-meetings.ts';
 import type { DocumentTables } from './schema-documents.ts';
 import type { ConversationTables } from './schema-conversations.ts';
 import type { AdjustmentTables } from './schema-adjustments.ts';
+import type { LabourMarketTables } from './schema-labour-market.ts';
+import type { AdministrationTables } from './schema-administration.ts';
 
 /** A timestamptz with a database default (optional on insert). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -219,7 +221,9 @@ export interface Database
     MeetingTables,
     DocumentTables,
     ConversationTables,
-    AdjustmentTables {
+    AdjustmentTables,
+    LabourMarketTables,
+    AdministrationTables {
   alert: AlertTable;
   rulebook_confirmation: RulebookConfirmationTable;
   municipality: MunicipalityTable;
