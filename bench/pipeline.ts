@@ -333,7 +333,7 @@ async function workerMain(): Promise<void> {
         runWorker(
           {
             db: store.db,
-            rulebook,
+            rulebook: () => rulebook,
             municipalities: () => municipalities,
             collect: authorityCollector(store.db, client),
             workerId: `${cfg.name}-${i}`,

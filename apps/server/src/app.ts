@@ -12,7 +12,9 @@ import * as z from 'zod';
 import { calculationInputSchema, toFieldProblems } from '@tillit/rules';
 import type { RuleBook } from '@tillit/rules';
 import { calculateInput } from './calculation-service.ts';
+import { readMunicipalities } from './municipalities.ts';
 import type { Municipalities } from './municipalities.ts';
+import type { RuleBookRegistry } from './rulebook-registry.ts';
 import fastifyCookie from '@fastify/cookie';
 import { authPlugin, tokenVerifier } from './auth/plugin.ts';
 import type { AuthOptions } from './auth/plugin.ts';
@@ -52,11 +54,23 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Letter printing and delivery, for the background loop in main.ts and tests. */
     letters: LetterDeps;
+    /** The municipalities as they stand; reload after a change of settings (here or by another process). */
+    tenants: Tenants;
+    /** The rule book in force and every earlier one by hash. */
+    rulebooks: RuleBookRegistry;
   }
 }
 
+export interface Tenants {
+  current(): Municipalities;
+  /** Reads the municipalities from the database again. */
+  reload(): Promise<Municipalities>;
+}
+
 export interface AppOptions {
-  readonly rulebook: RuleBook;
+  /** The rule book in force (the shipped one and the confirmed yearly values); see rulebook-registry.ts. */
+  readonly rulebooks: RuleBookRegistry;
+  /** The municipalities at start; the app reloads them after a change (app.tenants). */
   readonly municipalities: Municipalities;
   /** OIDC bearer-token verification (issuer and audience). */
   readonly auth: AuthOptions;
@@ -208,8 +222,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.web && sessions)
     await webLoginRoutes(app, { ...opts.web, sessions, db: opts.db, verify: tokenVerifier(opts.auth) });
 
-  const { rulebook, municipalities } = opts;
-  const rulebookJson = rulebookToJson(rulebook);
+  const { rulebooks } = opts;
+  let municipalities = opts.municipalities;
+  app.decorate('rulebooks', rulebooks);
+  app.decorate('tenants', {
+    current: () => municipalities,
+    async reload() {
+      municipalities = await readMunicipalities(opts.db, rulebooks.current());
+      return municipalities;
+    },
+  });
+  /** Per rule-book hash: the JSON and the pages, made once. */
+  const perRuleBook = <T>(make: (rb: RuleBook) => T): (() => T) => {
+    let made: { hash: string; value: T } | undefined;
+    return () => {
+      const rb = rulebooks.current();
+      if (made?.hash !== rb.hash) made = { hash: rb.hash, value: make(rb) };
+      return made.value;
+    };
+  };
+  const rulebookJson = perRuleBook(rulebookToJson);
   const limit = { max: opts.rateLimitPerMinute ?? 600, timeWindow: '1 minute' };
   const problems = { 400: problemSchema, 422: problemSchema, 429: problemSchema };
 
@@ -229,7 +261,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const lang = negotiateLang(req.headers['accept-language']);
-      const outcome = calculateInput(rulebook, municipalities, req.body, lang);
+      const outcome = calculateInput(rulebooks.current(), municipalities, req.body, lang);
       if (!outcome.ok) return reply.code(outcome.problem.status).type(PROBLEM_JSON).send(outcome.problem);
       return outcome.result;
     },
@@ -245,7 +277,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: rulebookResponseSchema, 429: problemSchema },
       },
     },
-    async () => rulebookJson,
+    async () => rulebookJson(),
   );
 
   app.get(
@@ -294,6 +326,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
             status: 503,
           });
       }
+      const rulebook = rulebooks.current();
       return { status: 'ready' as const, rulebook: { version: rulebook.version, hash: rulebook.hash } };
     },
   );
@@ -307,13 +340,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await meetingRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await documentRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await conversationRoutes(app, { db: opts.db, municipalities: () => municipalities });
-  await adjustmentRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
+  await adjustmentRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebooks });
   await serviceMetricRoutes(app, { db: opts.db, municipalities: () => municipalities });
   await queueRoutes(app, { db: opts.db, municipalities: () => municipalities });
-  await auditRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
-  await customerServiceRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
-  await labourMarketRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
-  await administrationRoutes(app, { db: opts.db, municipalities: () => municipalities, rulebook });
+  // The staff sections' routes: `rulebook` reads the rule book in force at each use.
+  const sectionOptions = {
+    db: opts.db,
+    municipalities: () => municipalities,
+    rulebooks,
+    get rulebook() {
+      return rulebooks.current();
+    },
+  };
+  await auditRoutes(app, sectionOptions);
+  await customerServiceRoutes(app, sectionOptions);
+  await labourMarketRoutes(app, sectionOptions);
+  await administrationRoutes(app, sectionOptions);
   const letters: LetterDeps = {
     db: opts.db,
     municipalities: () => municipalities,
@@ -327,12 +369,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const html = 'text/html; charset=utf-8';
   const pageLang = (q: unknown) => (q === 'en' ? 'en' : 'sv');
   app.get('/om-tillit', { schema: { hide: true } }, async (req, reply) =>
-    reply.type(html).send(renderLandingPage(rulebook, pageLang((req.query as { lang?: string }).lang))),
+    reply.type(html).send(renderLandingPage(rulebooks.current(), pageLang((req.query as { lang?: string }).lang))),
   );
   await citizenWeb(app, opts.webRoot ?? DEFAULT_WEB_ROOT);
-  const rulebookPages = { sv: renderRulebookPage(rulebook, 'sv'), en: renderRulebookPage(rulebook, 'en') };
+  const rulebookPages = perRuleBook((rb) => ({ sv: renderRulebookPage(rb, 'sv'), en: renderRulebookPage(rb, 'en') }));
   app.get('/sa-raknar-vi', { schema: { hide: true } }, async (req, reply) =>
-    reply.type(html).send(rulebookPages[pageLang((req.query as { lang?: string }).lang)]),
+    reply.type(html).send(rulebookPages()[pageLang((req.query as { lang?: string }).lang)]),
   );
   app.get('/problems/:type', { schema: { hide: true } }, async (req, reply) => {
     const type = (req.params as { type: string }).type;

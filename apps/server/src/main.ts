@@ -6,7 +6,6 @@
  */
 import { startAuthoritySim } from '@tillit/authority-sim';
 import type { AuthoritySim, SimHousehold } from '@tillit/authority-sim';
-import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from './app.ts';
 import { every } from './background.ts';
 import { authorityCollector } from './authorities/collector.ts';
@@ -24,11 +23,14 @@ import { readMunicipalities, readMunicipalityFile, seedMunicipalities } from './
 import { seedDemoSlots } from './meetings/seed.ts';
 import { raiseOverdueAlerts } from './pipeline/alerts.ts';
 import { runWorker } from './pipeline/worker.ts';
+import { RuleBookRegistry } from './rulebook-registry.ts';
 
 const config = readConfig();
-const rulebook = loadRuleBook(config.RULEBOOK_DIR);
+const rulebooks = RuleBookRegistry.load(config.RULEBOOK_DIR);
 const store = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
 const applied = await migrate(store.db);
+// The shipped rule book with the yearly values administrators have confirmed.
+const rulebook = await rulebooks.refresh(store.db);
 const seeded = await seedMunicipalities(store.db, readMunicipalityFile(config.MUNICIPALITIES_FILE));
 const municipalities = await readMunicipalities(store.db, rulebook);
 const demo = config.NODE_ENV !== 'production';
@@ -82,7 +84,7 @@ const webClientSecret = config.OIDC_WEB_CLIENT_SECRET ?? (testIdp ? randomBytes(
 if (!webClientSecret) throw new Error('set OIDC_WEB_CLIENT_SECRET for browser sign-in');
 
 const app = await buildApp({
-  rulebook,
+  rulebooks,
   municipalities,
   db: store.db,
   auth: { issuer, audience: config.OIDC_AUDIENCE },
@@ -107,8 +109,8 @@ const workers = Array.from({ length: config.WORKERS }, (_, i) =>
   runWorker(
     {
       db: store.db,
-      rulebook,
-      municipalities: () => municipalities,
+      rulebook: () => rulebooks.current(),
+      municipalities: () => app.tenants.current(),
       collect: authorityCollector(store.db, client),
       workerId: `${process.pid}-${i}`,
     },
@@ -124,10 +126,15 @@ const workers = Array.from({ length: config.WORKERS }, (_, i) =>
 // requests and notices, and their deliveries, every two seconds.
 const background = [
   every(60_000, 'alerts', app.log, async () => {
-    const n = await raiseOverdueAlerts(store.db, municipalities);
+    const n = await raiseOverdueAlerts(store.db, app.tenants.current());
     if (n > 0) app.log.warn({ alerts: n }, 'applications past their time limit');
   }),
-  every(5_000, 'payments', app.log, () => schedulePayments(store.db, municipalities)),
+  every(5_000, 'payments', app.log, () => schedulePayments(store.db, app.tenants.current())),
+  // Settings and yearly values changed by an administrator through another process.
+  every(10_000, 'administration', app.log, async () => {
+    await rulebooks.refresh(store.db);
+    await app.tenants.reload();
+  }),
   every(300_000, 'sessions', app.log, async () => {
     await purgeSessions(store.db);
   }),
@@ -176,9 +183,9 @@ await testIdp?.registerWebClient({
 });
 app.log.info(
   {
-    rulebook: rulebook.version,
-    hash: rulebook.hash.slice(0, 12),
-    municipalities: municipalities.size,
+    rulebook: rulebooks.current().version,
+    hash: rulebooks.current().hash.slice(0, 12),
+    municipalities: app.tenants.current().size,
     identityProvider: testIdp ? `test provider at ${testIdp.issuer}` : issuer,
     authorities: sim ? `simulator at ${sim.url}` : authorityUrl,
   },

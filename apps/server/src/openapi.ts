@@ -1,18 +1,18 @@
 /** The OpenAPI document as served at /api/openapi.json, for the committed copy in docs/api/. */
-import { loadRuleBook } from '@tillit/rules/node';
 import { buildApp } from './app.ts';
 import { openDatabase } from './db/database.ts';
 import { loadMunicipalities } from './municipalities.ts';
+import { RuleBookRegistry } from './rulebook-registry.ts';
 
 export const OPENAPI_FILE = new URL('../../../docs/api/openapi.json', import.meta.url);
 
 export async function generateOpenApi(): Promise<string> {
-  const rulebook = loadRuleBook();
+  const rulebooks = RuleBookRegistry.load();
   // The routes need a database and an identity provider only when a request comes; none does here.
   const store = await openDatabase({ dataDir: 'memory' });
   const app = await buildApp({
-    rulebook,
-    municipalities: loadMunicipalities(rulebook),
+    rulebooks,
+    municipalities: loadMunicipalities(rulebooks.current()),
     db: store.db,
     auth: { issuer: 'http://127.0.0.1:9/', audience: 'tillit-api' },
   });

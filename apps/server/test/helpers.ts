@@ -1,7 +1,7 @@
 /** Starts the real server on a free loopback port for integration tests (no mocks, real HTTP). */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { loadRuleBook } from '@tillit/rules/node';
+import { RuleBookRegistry } from '../src/rulebook-registry.ts';
 import { buildApp } from '../src/app.ts';
 import { resourceIndicatorFor, startTestIdentityProvider } from '../src/auth/test-idp.ts';
 import { readTestUsers } from '../src/auth/test-users.ts';
@@ -18,7 +18,10 @@ export interface Running {
   readonly app: FastifyInstance;
   readonly url: string;
   readonly store: Db;
+  /** The shipped rule book (the base). */
   readonly rulebook: RuleBook;
+  /** The rule book in force, with yearly values confirmed by administrators. */
+  readonly rulebooks: RuleBookRegistry;
   readonly municipalities: Municipalities;
   /** A real signed access token for a test user in config/test-users.yaml. */
   tokenFor(userId: string): Promise<string>;
@@ -31,7 +34,8 @@ export async function startServer(
   options: { rateLimitPerMinute?: number; extraUsers?: readonly TestUser[]; idleMinutes?: number } = {},
 ): Promise<Running> {
   const { extraUsers = [], idleMinutes, ...appOptions } = options;
-  const rulebook = loadRuleBook();
+  const rulebooks = RuleBookRegistry.load();
+  const rulebook = rulebooks.current();
   const idp = await startTestIdentityProvider({ port: 0, users: [...readTestUsers(), ...extraUsers] });
   const store = await testDatabase();
   const clientSecret = randomBytes(32).toString('base64url');
@@ -39,7 +43,7 @@ export async function startServer(
   await seedMunicipalities(store.db, readMunicipalityFile());
   const municipalities = await readMunicipalities(store.db, rulebook);
   const app = await buildApp({
-    rulebook,
+    rulebooks,
     municipalities,
     db: store.db,
     auth: { issuer: idp.issuer, audience: idp.audience },
@@ -68,6 +72,7 @@ export async function startServer(
     url: `http://127.0.0.1:${address.port}`,
     store,
     rulebook,
+    rulebooks,
     municipalities,
     tokenFor: (id) => idp.tokenFor(id),
     issuer: idp.issuer,

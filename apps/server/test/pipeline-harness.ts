@@ -98,7 +98,7 @@ export async function startHarness(
   });
   const deps: PipelineDeps = {
     db: server.store.db,
-    rulebook: server.rulebook,
+    rulebook: () => server.rulebooks.current(),
     municipalities: () => server.municipalities,
     collect: authorityCollector(server.store.db, client),
     workerId: 'test-worker',

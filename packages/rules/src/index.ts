@@ -41,6 +41,21 @@ export type {
 export { calculate, calculateTotals, CalculationError } from './engine.ts';
 export type { CalculateOptions, CalculationResult, Flag, Line, Receipt, Section, Totals, Warning } from './engine.ts';
 export { replay } from './receipt.ts';
+export {
+  amendRuleBookSource,
+  checkAmendment,
+  LARGE_CHANGE_BASIS_POINTS,
+  yearlyGroups,
+  yearlyParameterIds,
+} from './yearly.ts';
+export type {
+  AmendmentProblem,
+  AmendmentWarning,
+  GroupStatus,
+  YearlyAmendment,
+  YearlyGroup,
+  YearlyParameter,
+} from './yearly.ts';
 export type { ReplayOutcome } from './receipt.ts';
 export { COST_LABELS, INCOME_LABELS } from './labels.ts';
 export { MAX_KRONOR, kronorToOre, oreToKronor, formatSv, formatEn } from './money.ts';

@@ -26,6 +26,8 @@ export interface MunicipalityTable {
   guidelines: ColumnType<unknown, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Changes made through administration (migration 0018). */
+  version: Generated<number>;
 }
 
 /**

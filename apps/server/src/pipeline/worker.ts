@@ -37,7 +37,8 @@ export interface CollectRequest {
 
 export interface PipelineDeps {
   readonly db: Kysely<Database>;
-  readonly rulebook: RuleBook;
+  /** The rule book in force (it changes when administrators confirm a year's values). */
+  readonly rulebook: () => RuleBook;
   readonly municipalities: () => Municipalities;
   /** Fetches (and stores as evidence) the authorities' data; says what it is waiting for if a source is down. */
   readonly collect: (req: CollectRequest) => Promise<CollectOutcome>;
@@ -87,12 +88,12 @@ const NOT_CALCULABLE: Msg = {
   en: 'The rule book lacks amounts for the month; the application cannot be calculated automatically.',
 };
 
-async function parametersConfirmed(deps: PipelineDeps, month: string): Promise<boolean> {
+async function parametersConfirmed(deps: PipelineDeps, rulebook: RuleBook, month: string): Promise<boolean> {
   const row = await deps.db
     .selectFrom('rulebook_confirmation')
     .select('id')
     .where('year', '=', Number(month.slice(0, 4)))
-    .where('rulebook_hash', '=', deps.rulebook.hash)
+    .where('rulebook_hash', '=', rulebook.hash)
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -151,7 +152,9 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
 
   let calculation: CalculationResult | undefined;
   let notCalculable: Msg | undefined;
-  const calculated = calculateForm(deps.rulebook, municipality, content, month);
+  // One rule book for the whole job: the calculation and the confirmation check agree.
+  const rulebook = deps.rulebook();
+  const calculated = calculateForm(rulebook, municipality, content, month);
   if (calculated.ok) calculation = calculated.result;
   else
     notCalculable =
@@ -195,7 +198,7 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
         policy: municipality.settings.decisionPolicy,
         checks,
         calculation,
-        parametersConfirmed: await parametersConfirmed(deps, month),
+        parametersConfirmed: await parametersConfirmed(deps, rulebook, month),
       })
     : undefined;
 

@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { COST_TYPES, INCOME_TYPES, MAX_KRONOR, kronorToOre } from '@tillit/rules';
-import type { RuleBook } from '@tillit/rules';
+import type { RuleBooks } from '../rulebook-registry.ts';
 import { withAuditedRead } from '../audit.ts';
 import { requireRole } from '../auth/plugin.ts';
 import {
@@ -35,8 +35,8 @@ import {
 import type { CaseRoutesOptions } from './common.ts';
 
 export interface AdjustmentRoutesOptions extends CaseRoutesOptions {
-  /** The rule book the adjusted form is calculated with, as the pipeline worker does. */
-  readonly rulebook: RuleBook;
+  /** The rule book in force, which the adjusted form is calculated with, as the pipeline worker does. */
+  readonly rulebooks: RuleBooks;
 }
 
 const COSTS: ReadonlySet<string> = new Set(COST_TYPES);
@@ -198,7 +198,7 @@ export async function adjustmentRoutes(app: FastifyInstance, opts: AdjustmentRou
   const staffOfCase = handledBy(opts.municipalities);
   const deps = (municipality: string): AdjustmentDeps | undefined => {
     const m = opts.municipalities().get(municipality);
-    return m && { db, rulebook: opts.rulebook, municipality: m };
+    return m && { db, rulebook: opts.rulebooks.current(), municipality: m };
   };
   const base = '/api/v1/municipalities/:municipality/cases/:id/adjustments';
 
