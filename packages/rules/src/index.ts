@@ -44,6 +44,7 @@ export { replay } from './receipt.ts';
 export {
   amendRuleBookSource,
   checkAmendment,
+  ESSENTIAL_GROUPS,
   LARGE_CHANGE_BASIS_POINTS,
   yearlyGroups,
   yearlyParameterIds,

@@ -62,6 +62,13 @@ export interface AmendmentWarning {
   readonly message: { readonly sv: string; readonly en: string };
 }
 
+/**
+ * The groups every calculation reads (the riksnorm); without them a year cannot be decided at
+ * all. Other yearly values (the prisbasbelopp) are read only by some cases, which go to a person
+ * while the year lacks them.
+ */
+export const ESSENTIAL_GROUPS: readonly string[] = ['riksnorm'];
+
 /** Changes from the year before beyond this (either way) are warned about: 10 %. */
 export const LARGE_CHANGE_BASIS_POINTS = 1000;
 
