@@ -131,6 +131,11 @@ export function auditHash(prevHash: string, record: AuditRecord): string {
 const IDENTITY_NUMBER =
   /(?<![0-9A-Za-z-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+]?\d{4}(?![0-9A-Za-z-])/;
 
+/** Whether a text holds something that looks like a personnummer or samordningsnummer. */
+export function looksLikeIdentityNumber(value: string): boolean {
+  return IDENTITY_NUMBER.test(value);
+}
+
 function rejectIdentityNumbers(value: JsonValue, where: string): void {
   if (typeof value === 'string') {
     if (IDENTITY_NUMBER.test(value)) {
@@ -268,20 +273,8 @@ interface AuditRow {
   hash: string;
 }
 
-/**
- * Walks the whole log in id order, a page at a time, recomputing every hash and checking that
- * every entry links to the one before it (the first to GENESIS_HASH). Reports the first entry
- * that does not verify: altered entries fail their own hash; a deleted, inserted or reordered
- * entry breaks the link of the entry after it. (Removing the newest entries leaves a valid,
- * shorter chain: compare `head` with one kept elsewhere to detect that.)
- */
-export async function verifyAuditChain(
-  db: Kysely<Database>,
-  options: { readonly pageSize?: number } = {},
-): Promise<AuditVerification> {
-  const pageSize = options.pageSize ?? 1000;
-  let prev = GENESIS_HASH;
-  let checked = 0;
+/** The rows of the whole log in id order, read a page at a time. */
+async function* chainRows(db: Kysely<Database>, pageSize: number): AsyncGenerator<AuditRow> {
   let after: string | null = null;
   for (;;) {
     let query = db
@@ -304,37 +297,125 @@ export async function verifyAuditChain(
       .limit(pageSize);
     if (after !== null) query = query.where(sql<boolean>`id > ${after}::bigint`);
     const rows: AuditRow[] = await query.execute();
-    for (const row of rows) {
-      const broken = (reason: string): AuditVerification => ({
-        ok: false,
-        checked,
-        firstBroken: { id: row.id, reason },
-      });
-      if (row.prev_hash !== prev) {
-        return broken(
-          checked === 0
-            ? 'prev_hash is not the genesis hash: entries before it are missing'
-            : 'prev_hash does not match the previous entry: an entry was deleted, inserted or reordered',
-        );
-      }
-      const record: AuditRecord = {
-        at: new Date(row.at).toISOString(),
-        actor: row.actor,
-        role: row.role,
-        municipality_id: row.municipality_id,
-        action: row.action,
-        object_type: row.object_type,
-        object_id: row.object_id,
-        purpose: row.purpose,
-        details: row.details as JsonValue,
-      };
-      if (auditHash(row.prev_hash, record) !== row.hash) {
-        return broken('hash does not match the entry: the entry was altered');
-      }
-      prev = row.hash;
-      checked += 1;
-    }
-    if (rows.length < pageSize) return { ok: true, checked, head: prev };
+    yield* rows;
+    if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;
   }
+}
+
+/** Why an entry does not verify after the entry whose hash is `prev` (the `index`-th entry), or null when it does. */
+function brokenReason(row: AuditRow, prev: string, index: number): string | null {
+  if (row.prev_hash !== prev) {
+    return index === 0
+      ? 'prev_hash is not the genesis hash: entries before it are missing'
+      : 'prev_hash does not match the previous entry: an entry was deleted, inserted or reordered';
+  }
+  const record: AuditRecord = {
+    at: new Date(row.at).toISOString(),
+    actor: row.actor,
+    role: row.role,
+    municipality_id: row.municipality_id,
+    action: row.action,
+    object_type: row.object_type,
+    object_id: row.object_id,
+    purpose: row.purpose,
+    details: row.details as JsonValue,
+  };
+  return auditHash(row.prev_hash, record) !== row.hash ? 'hash does not match the entry: the entry was altered' : null;
+}
+
+/**
+ * Walks the whole log in id order, a page at a time, recomputing every hash and checking that
+ * every entry links to the one before it (the first to GENESIS_HASH). Reports the first entry
+ * that does not verify: altered entries fail their own hash; a deleted, inserted or reordered
+ * entry breaks the link of the entry after it. (Removing the newest entries leaves a valid,
+ * shorter chain: compare `head` with one kept elsewhere to detect that.)
+ */
+export async function verifyAuditChain(
+  db: Kysely<Database>,
+  options: { readonly pageSize?: number } = {},
+): Promise<AuditVerification> {
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  for await (const row of chainRows(db, options.pageSize ?? 1000)) {
+    const reason = brokenReason(row, prev, checked);
+    if (reason !== null) return { ok: false, checked, firstBroken: { id: row.id, reason } };
+    prev = row.hash;
+    checked += 1;
+  }
+  return { ok: true, checked, head: prev };
+}
+
+/** A municipality's newest entry that verified: keep its id and hash to detect a removed tail later. */
+export interface AuditHead {
+  readonly id: string;
+  readonly hash: string;
+  readonly at: string;
+}
+
+export type MunicipalAuditVerification =
+  | {
+      readonly ok: true;
+      /** The municipality's entries checked: all of them (the whole chain was checked). */
+      readonly checked: number;
+      /** The municipality's newest entry; null when it has none. */
+      readonly head: AuditHead | null;
+      /** With `knownHash`: whether one of the municipality's entries still has that hash. */
+      readonly knownHashFound?: boolean;
+    }
+  | {
+      readonly ok: false;
+      /** The municipality's entries that verified before the chain broke. */
+      readonly checked: number;
+      readonly head: AuditHead | null;
+      /**
+       * The first entry that does not verify. `own`: one of the municipality's entries, named by
+       * id with the reason. `elsewhere`: another municipality's or a system-wide entry, which is
+       * not named; the chain cannot be trusted from there on, for every municipality.
+       */
+      readonly firstBroken:
+        { readonly where: 'own'; readonly id: string; readonly reason: string } | { readonly where: 'elsewhere' };
+      readonly knownHashFound?: boolean;
+    };
+
+/**
+ * Verifies the whole chain (it is one chain for every municipality, so it can only be checked
+ * whole) and reports only what is the municipality's: how many of its entries verified, its
+ * newest entry, and the first broken entry by id only if it is the municipality's own. Nothing
+ * about other municipalities' entries — not their number, ids or hashes — is in the answer.
+ * `knownHash`: a hash of one of the municipality's entries kept from an earlier verification;
+ * the answer says whether it is still there (a removed tail otherwise leaves a valid chain).
+ */
+export async function verifyAuditChainFor(
+  db: Kysely<Database>,
+  municipalityId: string,
+  options: { readonly pageSize?: number; readonly knownHash?: string } = {},
+): Promise<MunicipalAuditVerification> {
+  let prev = GENESIS_HASH;
+  let index = 0;
+  let checked = 0;
+  let head: AuditHead | null = null;
+  let found = false;
+  const knownHashFound = () => (options.knownHash !== undefined ? { knownHashFound: found } : {});
+  for await (const row of chainRows(db, options.pageSize ?? 1000)) {
+    const own = row.municipality_id === municipalityId;
+    const reason = brokenReason(row, prev, index);
+    if (reason !== null) {
+      return {
+        ok: false,
+        checked,
+        head,
+        firstBroken: own ? { where: 'own', id: row.id, reason } : { where: 'elsewhere' },
+        ...knownHashFound(),
+      };
+    }
+    if (own) {
+      checked += 1;
+      head = { id: row.id, hash: row.hash, at: new Date(row.at).toISOString() };
+      if (row.hash === options.knownHash) found = true;
+    }
+    prev = row.hash;
+    index += 1;
+  }
+  return { ok: true, checked, head, ...knownHashFound() };
 }
