@@ -13,7 +13,7 @@ import type { FieldProblem, Lang } from '@tillit/rules';
 import { withAuditedRead } from '../audit.ts';
 import { requireRole } from '../auth/plugin.ts';
 import { decideChange, enterChange, listRulebookChanges, yearsView } from '../administration/rulebook-changes.ts';
-import type { ChangeResult, DecideOutcome } from '../administration/rulebook-changes.ts';
+import type { ChangeResult, DecideOutcome, RulebookChangeView } from '../administration/rulebook-changes.ts';
 import { changeSettings, listChanges, readState, settingsChangeBody } from '../administration/settings.ts';
 import type { Actor } from '../administration/settings.ts';
 import { invalidInput, negotiateLang, problem, problemSchema } from '../problems.ts';
@@ -35,6 +35,8 @@ const settingsView = z.object({
   guidelines: z.array(z.unknown()),
   /** Whether the caller may change the host (only the municipality's own administrators). */
   mayChangeHost: z.boolean(),
+  /** The rule book's open parameters: what local guidelines can set. */
+  guidelineParameters: z.array(z.object({ id: z.string(), label: text })),
   changes: z.array(
     z.object({
       version: z.int(),
@@ -62,6 +64,7 @@ const changeView = z.object({
   decidedAt: z.string().nullable(),
   decisionNote: z.string().nullable(),
   resultingHash: z.string().nullable(),
+  mine: z.boolean().meta({ description: 'Whether the caller entered it (then only withdrawing is open to them).' }),
 });
 
 const parameterView = z.object({
@@ -140,11 +143,15 @@ function field(path: string, message: string, code = 'invalid'): FieldProblem {
   return { pointer: `/${path.split('.').join('/')}`, field: path, code, message };
 }
 
+function withMine(req: FastifyRequest, c: RulebookChangeView) {
+  return { ...c, mine: c.enteredBy.id === req.principal!.subject };
+}
+
 function sendChange(req: FastifyRequest, reply: FastifyReply, out: ChangeResult, created: boolean) {
   const lang = negotiateLang(req.headers['accept-language']);
   if (out.ok)
     return reply.code(created && !out.replay ? 201 : 200).send({
-      change: out.change,
+      change: withMine(req, out.change),
       warnings: out.warnings.map((w) => ({
         field: w.field,
         changeBasisPoints: w.changeBasisPoints,
@@ -200,6 +207,9 @@ export async function administrationRoutes(app: FastifyInstance, opts: Administr
           settings: state.settings,
           guidelines: state.guidelines,
           mayChangeHost: req.principal!.municipality === municipality && req.principal!.roles.includes('admin'),
+          guidelineParameters: [...rulebooks.current().parameters.values()]
+            .filter((p) => p.open)
+            .map((p) => ({ id: p.id, label: p.label })),
           changes: await listChanges(db, municipality),
         }),
       );
@@ -311,7 +321,7 @@ export async function administrationRoutes(app: FastifyInstance, opts: Administr
                 })),
               })),
             })),
-            changes: await listRulebookChanges(db),
+            changes: (await listRulebookChanges(db)).map((c) => withMine(req, c)),
           };
         },
       );
