@@ -6,3 +6,4 @@ export * from './policy.ts';
 export { previousMonth } from './months.ts';
 export * from './payday.ts';
 export * from './sampling.ts';
+export * from './exits.ts';

@@ -37,12 +37,20 @@ export interface BookingView extends SlotView {
 export interface CoachSlot extends SlotView {
   readonly booking: {
     readonly id: string;
+    /** booked, or after the meeting's time, held or no-show (the coach's note says). */
+    readonly status: TakenStatus;
     readonly applicationId: string;
+    /** The person on the labour-market track (null only before migration 0017 has added them). */
+    readonly participantId: string | null;
     readonly bookedAt: string;
     readonly applicantName: string | null;
     readonly protectedIdentity: boolean | null;
   } | null;
 }
+
+/** A meeting that holds its slot: booked, or held / no-show once it has taken place. */
+export const TAKEN_STATUSES = ['booked', 'held', 'no-show'] as const;
+export type TakenStatus = (typeof TAKEN_STATUSES)[number];
 
 /** Who writes, as the audit log names them. */
 export interface Actor {
@@ -89,17 +97,26 @@ export async function coachSlots(
 ): Promise<CoachSlot[]> {
   const rows = await db
     .selectFrom('coach_slot')
-    .leftJoin('meeting', (j) => j.onRef('meeting.slot_id', '=', 'coach_slot.id').on('meeting.status', '=', 'booked'))
+    .leftJoin('meeting', (j) =>
+      j.onRef('meeting.slot_id', '=', 'coach_slot.id').on('meeting.status', 'in', TAKEN_STATUSES),
+    )
     .leftJoin('application', (j) =>
       j
         .onRef('application.id', '=', 'meeting.application_id')
         .onRef('application.municipality_id', '=', 'meeting.municipality_id'),
     )
+    .leftJoin('labour_market_participant as participant', (j) =>
+      j
+        .onRef('participant.municipality_id', '=', 'application.municipality_id')
+        .onRef('participant.applicant', '=', 'application.applicant'),
+    )
     .select(SLOT_COLUMNS)
     .select([
       'meeting.id as meeting_id',
       'meeting.application_id',
+      'meeting.status as meeting_status',
       'meeting.created_at as booked_at',
+      'participant.id as participant_id',
       'application.protected_identity',
       sql<string | null>`application.snapshot #>> '{household,adults,0,name}'`.as('applicant_name'),
     ])
@@ -116,7 +133,9 @@ export async function coachSlots(
       r.meeting_id !== null
         ? {
             id: r.meeting_id,
+            status: r.meeting_status as TakenStatus,
             applicationId: r.application_id!,
+            participantId: r.participant_id,
             bookedAt: new Date(r.booked_at!).toISOString(),
             applicantName: r.applicant_name,
             protectedIdentity: r.protected_identity ?? null,
@@ -213,13 +232,13 @@ export async function createSlots(db: Kysely<Database>, req: NewSlots, actor: Ac
 
 const byStart = (a: SlotView, b: SlotView) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0);
 
-/** Whether the slot has an active booking. */
+/** Whether the slot is taken: an active booking, or a meeting that was held (or not attended) in it. */
 async function isBooked(db: Tx, slotId: string): Promise<boolean> {
   const row = await db
     .selectFrom('meeting')
     .select('id')
     .where('slot_id', '=', slotId)
-    .where('status', '=', 'booked')
+    .where('status', 'in', TAKEN_STATUSES)
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -311,7 +330,7 @@ export async function offerFor(db: Tx, municipality: string, now: Date): Promise
             .selectFrom('meeting')
             .select('meeting.id')
             .whereRef('meeting.slot_id', '=', 'coach_slot.id')
-            .where('meeting.status', '=', 'booked'),
+            .where('meeting.status', 'in', TAKEN_STATUSES),
         ),
       ),
     )
@@ -362,7 +381,7 @@ export type BookingOutcome =
 /** A unique index that answered for the race the locks did not see (never expected, always safe). */
 function raceConflict(err: unknown): MeetingConflict | undefined {
   const message = err instanceof Error ? err.message : '';
-  if (message.includes('meeting_active_slot')) return 'slot-taken';
+  if (message.includes('meeting_active_slot') || message.includes('meeting_slot_taken')) return 'slot-taken';
   if (message.includes('meeting_active_application')) return 'already-booked';
   return undefined;
 }

@@ -77,7 +77,14 @@ const coachSlotSchema = slotSchema
     booking: z
       .object({
         id: z.uuid(),
+        status: z
+          .enum(['booked', 'held', 'no-show'])
+          .meta({ description: 'booked; held or no-show once the coach has noted how it went.' }),
         applicationId: z.uuid(),
+        participantId: z
+          .uuid()
+          .nullable()
+          .meta({ description: 'The person on the labour-market track (/labour-market/participants/{id}).' }),
         bookedAt: z.string(),
         applicantName: z.string().nullable(),
         nameHidden: z.boolean().meta({ description: 'Protected identity (or not yet known) and no claim to see it.' }),
@@ -207,7 +214,16 @@ export async function meetingRoutes(app: FastifyInstance, opts: CaseRoutesOption
         summary: "The coach's own slots by day, each with its booking",
         params: municipalityParams,
         querystring: rangeQuery,
-        response: { 200: z.object({ slots: z.array(coachSlotSchema) }), 400: problemSchema, 404: problemSchema },
+        response: {
+          200: z.object({
+            from: z.iso.date().meta({ description: 'The first day listed (Swedish).' }),
+            to: z.iso.date().meta({ description: 'The last day listed.' }),
+            today: z.iso.date().meta({ description: "Today in Sweden, by the server's clock." }),
+            slots: z.array(coachSlotSchema),
+          }),
+          400: problemSchema,
+          404: problemSchema,
+        },
       },
     },
     async (req) => {
@@ -229,13 +245,18 @@ export async function meetingRoutes(app: FastifyInstance, opts: CaseRoutesOption
         async () => {
           const slots = await coachSlots(db, { municipality, coach: principal.subject }, { from, to });
           return {
+            from,
+            to,
+            today: swedishDate(),
             slots: slots.map(({ booking, ...slot }) => {
               const visible = booking !== null && maySeeCase(principal, booking.protectedIdentity);
               return {
                 ...slot,
                 booking: booking && {
                   id: booking.id,
+                  status: booking.status,
                   applicationId: booking.applicationId,
+                  participantId: booking.participantId,
                   bookedAt: booking.bookedAt,
                   applicantName: visible ? booking.applicantName : null,
                   nameHidden: !visible,

@@ -1,0 +1,186 @@
+/**
+ * A meeting with a participant (/mote/:municipality/:meetingId): when, where, with whom, the
+ * notes written so far (kept as written), and a new note, perhaps with how it went (held or
+ * no-show; only once the meeting has begun — the server checks).
+ */
+import {
+  Alert,
+  BodyLong,
+  BodyShort,
+  Button,
+  Heading,
+  Radio,
+  RadioGroup,
+  Tag,
+  Textarea,
+  VStack,
+} from '@navikt/ds-react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'wouter';
+import { api, idempotencyKey } from '../../api';
+import { FormErrors, PageHeading, formatDateTime, problemText } from '../../components';
+import type { ShownError } from '../../components';
+import { errorAt, errorsFrom } from '../case-model';
+import type { StaffSession } from '../gate';
+import { lmBase, swedishTime } from './model';
+import type { Meeting } from './model';
+import { NS } from './texts';
+
+export function Notes({ meeting }: { meeting: Meeting }) {
+  const { t } = useTranslation(NS);
+  if (meeting.notes.length === 0) return <BodyShort>{t('meeting.noNotes')}</BodyShort>;
+  return (
+    <ol>
+      {meeting.notes.map((n) => (
+        <li key={n.id}>
+          <BodyShort size="small" weight="semibold">
+            {formatDateTime(n.writtenAt)}, {n.writtenByName ?? n.writtenBy}
+            {n.outcome ? (
+              <>
+                {' '}
+                <Tag variant={n.outcome === 'held' ? 'success' : 'warning'} size="xsmall">
+                  {t(`meetingStatus.${n.outcome}`)}
+                </Tag>
+              </>
+            ) : null}
+          </BodyShort>
+          <BodyLong spacing style={{ whiteSpace: 'pre-wrap' }}>
+            {n.text}
+          </BodyLong>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function NoteForm({ path, onDone }: { path: string; onDone: () => void }) {
+  const { t } = useTranslation(NS);
+  const [outcome, setOutcome] = useState('none');
+  const [text, setText] = useState('');
+  const [errors, setErrors] = useState<ShownError[]>([]);
+  const [busy, setBusy] = useState(false);
+  const key = useRef(idempotencyKey());
+  const ids = { outcome: 'f-note-outcome', text: 'f-note-text' };
+  async function submit() {
+    if (text.trim() === '') return setErrors([{ id: ids.text, message: t('meeting.textMissing') }]);
+    setErrors([]);
+    setBusy(true);
+    try {
+      await api(path, {
+        method: 'POST',
+        headers: { 'idempotency-key': key.current },
+        body: { text, ...(outcome !== 'none' ? { outcome } : {}) },
+      });
+      key.current = idempotencyKey();
+      setText('');
+      setOutcome('none');
+      onDone();
+    } catch (e) {
+      setErrors(errorsFrom(e, ids, ids.text, t('errorGeneric')));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <VStack gap="space-16">
+        <FormErrors errors={errors} />
+        <RadioGroup
+          id={ids.outcome}
+          legend={t('meeting.outcome')}
+          value={outcome}
+          error={errorAt(errors, ids.outcome)}
+          onChange={(v: string) => setOutcome(v)}
+        >
+          <Radio value="none">{t('meeting.outcomeNone')}</Radio>
+          <Radio value="held">{t('meeting.outcomeHeld')}</Radio>
+          <Radio value="no-show">{t('meeting.outcomeNoShow')}</Radio>
+        </RadioGroup>
+        <Textarea
+          id={ids.text}
+          label={t('meeting.text')}
+          description={t('meeting.textHelp')}
+          value={text}
+          maxLength={4000}
+          error={errorAt(errors, ids.text)}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <div>
+          <Button type="submit" loading={busy}>
+            {t('meeting.save')}
+          </Button>
+        </div>
+      </VStack>
+    </form>
+  );
+}
+
+export function MeetingPage({ session }: { session: StaffSession }) {
+  const { t } = useTranslation(NS);
+  const { municipality, meetingId } = useParams<{ municipality: string; meetingId: string }>();
+  const path = `${lmBase(municipality)}/meetings/${meetingId}`;
+  const [m, setM] = useState<Meeting & { name: string | null }>();
+  const [problem, setProblem] = useState<string>();
+  const [saved, setSaved] = useState(false);
+  const load = useCallback(() => {
+    api<Meeting & { name: string | null }>(path)
+      .then(setM)
+      .catch((e: unknown) => setProblem(problemText(e, t('errorGeneric'))));
+  }, [path, t]);
+  useEffect(load, [load]);
+  if (problem) return <Alert variant="error">{problem}</Alert>;
+  if (!m) return null;
+  const who = m.name ?? t('noName');
+  return (
+    <VStack gap="space-24">
+      <PageHeading title={t('meeting.title', { who })}>{t('meeting.title', { who })}</PageHeading>
+      <BodyShort>
+        {t('meeting.when', {
+          when: formatDateTime(m.startsAt),
+          end: swedishTime(m.endsAt),
+          mode: t(`mode.${m.mode}`),
+          coach: m.coachName,
+        })}
+        {m.location ? `, ${m.location}` : ''}
+      </BodyShort>
+      {m.status !== 'booked' ? (
+        <div>
+          <Tag variant={m.status === 'held' ? 'success' : 'warning'} size="small">
+            {t(`meetingStatus.${m.status}`)}
+          </Tag>
+        </div>
+      ) : null}
+      <BodyShort>
+        <Link href={`/deltagare/${municipality}/${m.participantId}`}>{t('meeting.participantLink', { who })}</Link>
+      </BodyShort>
+      <section aria-labelledby="notes-h">
+        <Heading id="notes-h" level="2" size="medium" spacing>
+          {t('meeting.notes')}
+        </Heading>
+        <Notes meeting={m} />
+      </section>
+      {session.roles.includes('coach') ? (
+        <section aria-labelledby="new-note-h">
+          <Heading id="new-note-h" level="2" size="medium" spacing>
+            {t('meeting.newNote')}
+          </Heading>
+          <div role="status">{saved ? <BodyShort>{t('meeting.saved')}</BodyShort> : null}</div>
+          <NoteForm
+            path={`${path}/notes`}
+            onDone={() => {
+              setSaved(true);
+              load();
+            }}
+          />
+        </section>
+      ) : null}
+    </VStack>
+  );
+}
