@@ -148,3 +148,107 @@ describe('assignment', () => {
     expect((bad.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['to']);
   });
 });
+
+describe('the case view for the caseworker', () => {
+  const view = (user: string, m: string, id: string) => h.call(user, 'GET', `/api/v1/municipalities/${m}/cases/${id}`);
+
+  it('says who has the case, whether it is late, when each flag fired, and who is reading', async () => {
+    const path = `/api/v1/municipalities/ekby/cases/${ids.new}`;
+    expect((await h.call('ekby-caseworker', 'POST', `${path}/assignment`, { to: 'me' })).status).toBe(200);
+    const v = await view('ekby-caseworker', 'ekby', ids.new);
+    expect(v.status).toBe(200);
+    expect(v.body).toMatchObject({
+      status: 'needs-person',
+      assignedTo: { subject: 'ekby-caseworker', name: 'Erika Ek', since: expect.any(String) },
+      // The first test opened an alert on this case.
+      late: { since: expect.any(String) },
+      viewer: { subject: 'ekby-caseworker' },
+      kommuniceringar: [],
+      appeal: null,
+      sampleCheck: null,
+    });
+    const flag = (v.body.flags as Record<string, unknown>[]).find((f) => f.check === 'new-application-meeting')!;
+    expect(flag).toMatchObject({ outcome: 'flag', status: 'open', closedAt: null, closedBy: null });
+    expect(Date.parse(flag.createdAt as string)).not.toBeNaN();
+    // The history: received, collecting, assessing, needs-person (with the reasons), in order.
+    const statuses = (v.body.timeline as { status: string }[]).map((e) => e.status);
+    expect(statuses.slice(-4)).toEqual(['received', 'collecting', 'assessing', 'needs-person']);
+    // Another caseworker sees who has it, and themselves as the reader.
+    const other = await view('ekby-protected-caseworker', 'ekby', ids.new);
+    expect(other.body).toMatchObject({
+      assignedTo: { subject: 'ekby-caseworker' },
+      viewer: { subject: 'ekby-protected-caseworker' },
+    });
+    expect((await h.call('ekby-caseworker', 'POST', `${path}/assignment`, { to: null })).body).toEqual({
+      assignedTo: null,
+    });
+    expect((await view('ekby-caseworker', 'ekby', ids.new)).body.assignedTo).toBeNull();
+  });
+
+  it('lists each kommunicering sent, and shows it on the history without changing the status', async () => {
+    const path = `/api/v1/municipalities/ekby/cases/${ids.new}`;
+    const dueDate = new Date(Date.now() + 10 * 86_400_000).toLocaleDateString('sv-SE', {
+      timeZone: 'Europe/Stockholm',
+    });
+    const reasons = 'Du har inte kommit till mötet med arbetsmarknadssekreteraren.';
+    const sent = await h.call(
+      'ekby-caseworker',
+      'POST',
+      `${path}/kommunicering`,
+      { plannedOutcome: 'avslag', reasons, dueDate },
+      { 'idempotency-key': 'queues-kommunicering-1' },
+    );
+    expect(sent.status).toBe(201);
+    const v = await view('ekby-caseworker', 'ekby', ids.new);
+    expect(v.body.status).toBe('needs-person');
+    expect(v.body.kommuniceringar).toEqual([
+      {
+        id: sent.body.kommunicering,
+        plannedOutcome: 'avslag',
+        amount: 0,
+        reasons,
+        dueDate,
+        sentBy: 'ekby-caseworker',
+        sentAt: expect.any(String),
+      },
+    ]);
+    const last = (v.body.timeline as { status: string; actor: string; note: Record<string, unknown> }[]).at(-1)!;
+    expect(last).toMatchObject({
+      status: 'needs-person',
+      actor: 'ekby-caseworker',
+      note: { kommunicering: sent.body.kommunicering, dueDate },
+    });
+  });
+
+  it('points to the appeal of a decided case; the host reads a partner case as the partner’s', async () => {
+    const decided = await view('ekby-caseworker', 'ekby', ids.decided);
+    expect(decided.body).toMatchObject({ status: 'decided', appeal: null, late: null, assignedTo: null });
+    const lodged = await h.call(
+      h.user('clean', 2),
+      'POST',
+      `/api/v1/municipalities/ekby/applications/${ids.decided}/appeal`,
+      { reasons: 'Hyran är högre än ni räknat med.' },
+      { 'idempotency-key': 'queues-appeal-1' },
+    );
+    expect(lodged.status).toBe(201);
+    const after = await view('ekby-auditor', 'ekby', ids.decided);
+    expect(after.body.appeal).toEqual({ id: lodged.body.id, status: 'received' });
+    expect(after.body.viewer).toEqual({ subject: 'ekby-auditor' });
+
+    // Ekby hosts Lövsala: its caseworker reads the partner's case; the read is logged as Lövsala's.
+    const partner = await view('ekby-caseworker', 'lovsala', ids.proposal);
+    expect(partner.status).toBe(200);
+    expect(partner.body).toMatchObject({ municipality: 'lovsala', status: 'needs-person', kommuniceringar: [] });
+    const read = await h.server.store.db
+      .selectFrom('audit_log')
+      .select(['municipality_id', 'purpose', 'details'])
+      .where('object_id', '=', ids.proposal)
+      .where('purpose', '=', 'case-view')
+      .execute();
+    expect(read.map((r) => r.municipality_id)).toEqual(['lovsala']);
+    expect(JSON.stringify(read)).not.toMatch(/\d{12}/);
+    // Lövsala's own staff never read Ekby's cases; other roles are refused.
+    expect((await view('lovsala-caseworker', 'ekby', ids.new)).status).toBe(404);
+    expect((await view('ekby-coach', 'ekby', ids.new)).status).toBe(403);
+  });
+});

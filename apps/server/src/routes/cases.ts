@@ -1,11 +1,15 @@
 /**
- * Staff routes on a case, tenant (municipality) in every path: read the whole case, acknowledge a
- * flag, decide (or approve the system's proposal), ask the applicant to complete the application,
- * and record a recovery claim. Staff of the municipality or of its host municipality; a household
+ * Staff routes on a case, tenant (municipality) in every path: read the whole case (the submitted
+ * snapshot and current form, the history, evidence, flags, calculation versions, who has the case,
+ * a late alert, each kommunicering sent, pointers to its appeal and sample check, and who is
+ * reading), acknowledge a flag, decide (or approve the system's proposal), ask the applicant to
+ * complete the application, send kommunicering, and record a recovery claim. Staff of the municipality or of its host municipality; a household
  * with protected identity only for specially authorized staff (fail-closed while unknown); anyone
  * else gets 404. Every read and write is in the audit log first.
  */
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import * as z from 'zod';
 import { kronorToOre, MAX_KRONOR } from '@tillit/rules';
 import { appendAudit, withAuditedRead } from '../audit.ts';
@@ -33,6 +37,7 @@ import {
   visibleCase,
 } from './common.ts';
 import type { CaseRoutesOptions } from './common.ts';
+import type { Database } from '../db/schema.ts';
 
 const OUTCOMES = ['bifall', 'delavslag', 'avslag', 'avvisning'] as const;
 
@@ -111,6 +116,36 @@ const kommuniceringBody = z
   })
   .meta({ id: 'Kommunicering' });
 
+/**
+ * What follows a decision on the case, as pointers the case view links to: the appeal and the
+ * sample check, each read in full (and logged) through its own route.
+ */
+async function followUpsOf(db: Kysely<Database>, scope: { id: string; municipality: string }) {
+  const [appeal, sampleCheck] = await Promise.all([
+    db
+      .selectFrom('appeal')
+      .select(['id', 'status'])
+      .where('municipality_id', '=', scope.municipality)
+      .where('application_id', '=', scope.id)
+      .executeTakeFirst(),
+    db
+      .selectFrom('sample_check')
+      .select(['id', 'outcome', 'answered_at'])
+      .where('municipality_id', '=', scope.municipality)
+      .where('application_id', '=', scope.id)
+      .executeTakeFirst(),
+  ]);
+  return {
+    appeal: appeal ? { id: appeal.id, status: appeal.status } : null,
+    sampleCheck: sampleCheck
+      ? {
+          id: sampleCheck.id,
+          status: sampleCheck.outcome !== null ? 'closed' : sampleCheck.answered_at !== null ? 'answered' : 'requested',
+        }
+      : null,
+  };
+}
+
 const flagParams = applicationParams.extend({ flagId: z.string().regex(/^\d{1,18}$/) });
 
 export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions): Promise<void> {
@@ -138,7 +173,18 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
           const scope = { id, municipality };
           const view = await getApplication(db, { municipality }, id);
           if (!view) return notFound(req, reply);
-          const [evidence, flags, calculations, decision, content, completion, applicant] = await Promise.all([
+          const [
+            evidence,
+            flags,
+            calculations,
+            decision,
+            content,
+            completion,
+            applicant,
+            kommuniceringar,
+            late,
+            followUps,
+          ] = await Promise.all([
             db
               .selectFrom('evidence')
               .where('municipality_id', '=', municipality)
@@ -149,7 +195,17 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
             db
               .selectFrom('flag')
               .where('municipality_id', '=', municipality)
-              .select(['id', 'check_id', 'outcome', 'text', 'status', 'created_at', 'closed_by', 'close_note'])
+              .select([
+                'id',
+                'check_id',
+                'outcome',
+                'text',
+                'status',
+                'created_at',
+                'closed_at',
+                'closed_by',
+                'close_note',
+              ])
               .where('application_id', '=', id)
               .orderBy('id')
               .execute(),
@@ -170,10 +226,34 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
             completionRequestOf(db, scope),
             db
               .selectFrom('application')
-              .select('applicant')
+              .select(['applicant', 'assigned_to', 'assigned_name', 'assigned_at'])
               .where('id', '=', id)
               .where('municipality_id', '=', municipality)
               .executeTakeFirstOrThrow(),
+            db
+              .selectFrom('kommunicering')
+              .where('municipality_id', '=', municipality)
+              .where('application_id', '=', id)
+              .select([
+                'id',
+                'planned_outcome',
+                'amount_ore',
+                'reasons',
+                sql<string>`to_char(due_date, 'YYYY-MM-DD')`.as('due_date'),
+                'sent_by',
+                'created_at',
+              ])
+              .orderBy('created_at')
+              .execute(),
+            db
+              .selectFrom('alert')
+              .where('municipality_id', '=', municipality)
+              .where('application_id', '=', id)
+              .where('resolved_at', 'is', null)
+              .select('created_at')
+              .orderBy('created_at')
+              .executeTakeFirst(),
+            followUpsOf(db, scope),
           ]);
           const claims = await db
             .selectFrom('recovery_claim')
@@ -185,6 +265,17 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
           return {
             ...view,
             content,
+            assignedTo:
+              applicant.assigned_to !== null
+                ? {
+                    subject: applicant.assigned_to,
+                    name: applicant.assigned_name,
+                    since: new Date(applicant.assigned_at!).toISOString(),
+                  }
+                : null,
+            late: late ? { since: new Date(late.created_at).toISOString() } : null,
+            // Who is reading: the page tells "my" adjustment or assignment from another caseworker's.
+            viewer: { subject: req.principal!.subject },
             evidence: evidence.map((e) => ({
               source: e.source,
               fetchedAt: new Date(e.fetched_at).toISOString(),
@@ -196,6 +287,8 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
               outcome: f.outcome,
               text: f.text,
               status: f.status,
+              createdAt: new Date(f.created_at).toISOString(),
+              closedAt: f.closed_at ? new Date(f.closed_at).toISOString() : null,
               closedBy: f.closed_by,
               closeNote: f.close_note,
             })),
@@ -209,6 +302,16 @@ export async function caseRoutes(app: FastifyInstance, opts: CaseRoutesOptions):
               receipt: c.receipt,
             })),
             completionRequest: completion,
+            kommuniceringar: kommuniceringar.map((k) => ({
+              id: k.id,
+              plannedOutcome: k.planned_outcome,
+              amount: Number(k.amount_ore) / 100,
+              reasons: k.reasons,
+              dueDate: k.due_date,
+              sentBy: k.sent_by,
+              sentAt: new Date(k.created_at).toISOString(),
+            })),
+            ...followUps,
             recoveryClaims: claims.map((c) => ({
               amount: Number(c.amount_ore) / 100,
               basis: c.basis,

@@ -1,280 +1,283 @@
 /**
- * A case for the caseworker (/personal/arende/:municipality/:id): who has it, each flag and why it
- * fired (acknowledged with what was checked), the authorities' data with source and time, the
- * latest calculation line by line with legal references (from the receipt), and the decision.
+ * A case for the caseworker (/personal/arende/:municipality/:id), top to bottom: who has it and
+ * whether it is late; each check that fired and why (acknowledged with what was checked); the
+ * application as submitted; the authorities' data with source and time; the calculation versions
+ * with legal references, adjustments and four eyes; the decision (or approving the proposal); a
+ * completion request; kommunicering before an adverse decision; the messages with the applicant;
+ * the letters; the appeal and sample check, if any; and the history. An auditor reads the same
+ * page without the forms; the server authorizes every action anyway.
  */
-import {
-  Alert,
-  BodyLong,
-  BodyShort,
-  Box,
-  Button,
-  Heading,
-  Radio,
-  RadioGroup,
-  Tag,
-  Textarea,
-  VStack,
-} from '@navikt/ds-react';
+import { Alert, BodyLong, BodyShort, Button, Heading, VStack } from '@navikt/ds-react';
+import type { ReactNode } from 'react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
-import { AmountsTable, referencesText } from '../amounts-table';
-import { ApiError, api } from '../api';
-import { FormErrors, PageHeading, formatDateTime, formatKronor, formatMonth, problemText } from '../components';
-import type { ShownError } from '../components';
-import type { SignedIn } from '../session';
-import { RequireStaff, pick } from './gate';
+import { api } from '../api';
+import { PageHeading, formatDate, formatDateTime, formatKronor, formatMonth, problemText } from '../components';
+import { CompletionRequestForm, Decide, KommuniceringForm } from './case-actions';
+import { AdjustForm, AdjustmentMade, Adjustments, Calculations } from './case-calculations';
+import { EvidenceList, Snapshot } from './case-facts';
+import { Flags } from './case-flags';
+import { AppealPanel, SampleCheckPanel } from './case-followups';
+import { History } from './case-history';
+import { Letters, Messages } from './case-messages';
+import type { Actor, Adjustment, CaseView } from './case-model';
+import { RequireStaff } from './gate';
+import type { StaffSession } from './gate';
 import { STAFF_NS } from './texts';
 
-interface Flag {
-  readonly id: string;
-  readonly check: string;
-  readonly text: unknown;
-  readonly status: 'open' | 'acknowledged' | 'resolved';
-  readonly closedBy: string | null;
-}
-interface Line {
-  readonly n: number;
-  readonly amountOre: number;
-  readonly text: { sv: string; en: string };
-  readonly references?: readonly { act: string; provision?: string }[];
-}
-interface CaseView {
-  readonly id: string;
-  readonly month: string;
-  readonly status: string;
-  readonly flags: readonly Flag[];
-  readonly evidence: readonly { source: string; fetchedAt: string }[];
-  readonly calculations: readonly {
-    version: number;
-    amount: number;
-    proposedOutcome: string;
-    receipt: { lines?: Line[] };
-  }[];
-  readonly decision: { outcome: string; amount: number } | null;
-}
-const OUTCOMES = ['bifall', 'delavslag', 'avslag', 'avvisning'] as const;
-
-function FlagRow({ flag, base, onDone }: { flag: Flag; base: string; onDone: () => void }) {
-  const { t, i18n } = useTranslation(STAFF_NS);
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<string>();
-  const p = pick(flag.text, i18n.language);
-  const id = `f-flag-${flag.id}`;
-  async function acknowledge() {
-    if (note.trim() === '') return setError(t('case.noteMissing'));
-    try {
-      await api(`${base}/flags/${flag.id}/acknowledge`, { method: 'POST', body: { note } });
-      onDone();
-    } catch (e) {
-      setError(problemText(e, '…'));
-    }
-  }
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
-    <Box as="li" padding="space-12" borderWidth="1" borderRadius="8">
-      <VStack gap="space-8">
-        <BodyShort weight="semibold" lang={p.lang}>
-          {p.text}{' '}
-          <Tag size="xsmall" variant={flag.status === 'open' ? 'warning' : 'success'}>
-            {t(`case.${flag.status}`)}
-          </Tag>
-        </BodyShort>
-        {flag.status === 'open' ? (
-          <form
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              void acknowledge();
-            }}
-          >
-            <VStack gap="space-8">
-              <Textarea
-                id={id}
-                label={t('case.note', { check: flag.check })}
-                value={note}
-                error={error}
-                maxLength={2000}
-                onChange={(e) => setNote(e.target.value)}
-              />
-              <div>
-                <Button type="submit" size="small" variant="secondary">
-                  {t('case.acknowledge')}
-                </Button>
-              </div>
-            </VStack>
-          </form>
-        ) : null}
-      </VStack>
-    </Box>
+    <section aria-labelledby={`${id}-h`}>
+      <Heading id={`${id}-h`} level="2" size="medium" spacing>
+        {title}
+      </Heading>
+      {children}
+    </section>
   );
 }
 
-function Decide({ c, base, onDone }: { c: CaseView; base: string; onDone: () => void }) {
-  const { t } = useTranslation(STAFF_NS);
-  const latest = c.calculations.at(-1);
-  const [outcome, setOutcome] = useState<string>(latest?.proposedOutcome ?? '');
-  const [statement, setStatement] = useState('');
-  const [errors, setErrors] = useState<ShownError[]>([]);
-  if (!latest) return null;
-  async function decide() {
-    try {
-      await api(`${base}/decision`, {
-        method: 'POST',
-        body: { outcome, calculationVersion: latest!.version, ...(statement.trim() ? { statement } : {}) },
-      });
-      onDone();
-    } catch (e) {
-      const fields = e instanceof ApiError ? e.fieldErrors : [];
-      setErrors(
-        fields.length > 0
-          ? fields.map((f) => ({ id: f.field === 'statement' ? 'f-statement' : 'f-outcome', message: f.message }))
-          : [{ id: 'f-outcome', message: problemText(e, '…') }],
-      );
-    }
-  }
-  const open = c.flags.some((f) => f.status === 'open');
-  return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void decide();
-      }}
-    >
-      <VStack gap="space-16">
-        <FormErrors errors={errors} />
-        {open ? <Alert variant="info">{t('case.openFlagsFirst')}</Alert> : null}
-        <RadioGroup id="f-outcome" legend={t('case.outcome')} value={outcome} onChange={(v: string) => setOutcome(v)}>
-          {OUTCOMES.map((o) => (
-            <Radio key={o} value={o}>
-              {t(`case.outcomes.${o}`)}
-            </Radio>
-          ))}
-        </RadioGroup>
-        <Textarea
-          id="f-statement"
-          label={t('case.statement')}
-          value={statement}
-          maxLength={4000}
-          onChange={(e) => setStatement(e.target.value)}
-        />
-        <div>
-          <Button type="submit">{t('case.decideButton')}</Button>
-        </div>
-      </VStack>
-    </form>
-  );
-}
-
-function CasePage({ session }: { session: SignedIn }) {
-  const { t, i18n } = useTranslation([STAFF_NS, 'translation']);
+function CasePage({ session }: { session: StaffSession }) {
+  const { t } = useTranslation([STAFF_NS, 'translation']);
   const { municipality, id } = useParams<{ municipality: string; id: string }>();
   const base = `/api/v1/municipalities/${municipality}/cases/${id}`;
-  const [c, setC] = useState<CaseView>();
-  const [assigned, setAssigned] = useState<{ subject: string; name: string | null } | null>(null);
+  const [c, setC] = useState<CaseView & { viewer?: { subject: string } }>();
+  const [adjustments, setAdjustments] = useState<{ threshold: number; adjustments: Adjustment[] }>();
   const [problem, setProblem] = useState<string>();
+  const [assignProblem, setAssignProblem] = useState<string>();
+  const [revision, setRevision] = useState(0);
+  const [made, setMade] = useState<Adjustment>();
   const load = useCallback(() => {
-    api<CaseView>(base)
-      .then(setC)
-      .catch((e: unknown) => setProblem(problemText(e, '…')));
-  }, [base]);
+    api<CaseView & { viewer?: { subject: string } }>(base)
+      .then((v) => {
+        setC(v);
+        setRevision((r) => r + 1);
+      })
+      .catch((e: unknown) => setProblem(problemText(e, t('errorGeneric'))));
+    api<{ threshold: number; adjustments: Adjustment[] }>(`${base}/adjustments`)
+      .then(setAdjustments)
+      .catch((e: unknown) => setProblem(problemText(e, t('errorGeneric'))));
+  }, [base, t]);
   useEffect(load, [load]);
+
   async function assign(to: 'me' | null) {
-    const r = await api<{ assignedTo: { subject: string; name: string | null } | null }>(`${base}/assignment`, {
-      method: 'POST',
-      body: { to, takeOver: true },
-    });
-    setAssigned(r.assignedTo);
+    try {
+      await api(`${base}/assignment`, { method: 'POST', body: { to, takeOver: true } });
+      setAssignProblem(undefined);
+      load();
+    } catch (e) {
+      setAssignProblem(problemText(e, t('errorGeneric')));
+    }
   }
+
   if (problem) return <Alert variant="error">{problem}</Alert>;
   if (!c) return null;
+  const actor: Actor = {
+    subject: c.viewer?.subject,
+    name: session.name,
+    caseworker: session.roles.includes('caseworker'),
+  };
   const latest = c.calculations.at(-1);
-  const lang = i18n.language === 'sv' ? 'sv' : 'en';
+  const waitsForPerson = c.status === 'needs-person' && !c.decision;
+  const canAct = actor.caseworker && waitsForPerson;
+  const latestAdjustment = adjustments?.adjustments.find((a) => a.calculationVersion === latest?.version);
+  const pendingSecond = latestAdjustment?.status === 'awaiting-second' && !latestAdjustment.superseded;
+  const mine = c.assignedTo !== null && c.assignedTo.subject === actor.subject;
   const title = t('case.title', { month: formatMonth(c.month) });
+  const openRequest = c.completionRequest && c.completionRequest.answeredAt === null ? c.completionRequest : null;
+
   return (
     <VStack gap="space-32">
       <div>
         <Link href="/personal">{t('case.back')}</Link>
         <PageHeading title={title}>{title}</PageHeading>
-        <BodyShort>{t('case.status', { status: t(`translation:status.${c.status}`) })}</BodyShort>
+        <BodyShort>
+          {t(`translation:kind.${c.kind}`)} · {t('case.status', { status: t(`history.status.${c.status}`) })}
+          {c.submittedAt ? ` · ${t('case.submitted', { date: formatDateTime(c.submittedAt) })}` : ''}
+        </BodyShort>
+        {municipality !== session.municipality ? (
+          <BodyShort size="small">{t('case.partnerCase', { municipality })}</BodyShort>
+        ) : null}
       </div>
-      {session.roles.includes('caseworker') && !c.decision ? (
-        <div className="row-actions">
-          {assigned?.subject === undefined ? (
-            <Button type="button" variant="secondary" size="small" onClick={() => void assign('me')}>
-              {t('case.take')}
-            </Button>
-          ) : (
-            <>
-              <BodyShort>{t('case.taken')}</BodyShort>
-              <Button type="button" variant="tertiary" size="small" onClick={() => void assign(null)}>
-                {t('case.release')}
-              </Button>
-            </>
-          )}
-        </div>
-      ) : null}
-      <section aria-labelledby="flags-h">
-        <Heading id="flags-h" level="2" size="medium" spacing>
-          {t('case.flags')}
-        </Heading>
-        {c.flags.length === 0 ? <BodyShort>{t('case.noFlags')}</BodyShort> : null}
-        <VStack gap="space-8" as="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-          {c.flags.map((f) => (
-            <FlagRow key={f.id} flag={f} base={base} onDone={load} />
-          ))}
+      {c.late ? <Alert variant="warning">{t('case.late', { date: formatDateTime(c.late.since) })}</Alert> : null}
+      {actor.caseworker && !c.decision ? (
+        <VStack gap="space-8">
+          {assignProblem ? <Alert variant="error">{assignProblem}</Alert> : null}
+          <div className="row-actions">
+            {c.assignedTo === null ? (
+              <>
+                <BodyShort>{t('case.inQueue')}</BodyShort>
+                <Button type="button" variant="secondary" size="small" onClick={() => void assign('me')}>
+                  {t('case.take')}
+                </Button>
+              </>
+            ) : mine ? (
+              <>
+                <BodyShort>{t('case.taken')}</BodyShort>
+                <Button type="button" variant="tertiary" size="small" onClick={() => void assign(null)}>
+                  {t('case.release')}
+                </Button>
+              </>
+            ) : (
+              <>
+                <BodyShort>{t('case.takenBy', { name: c.assignedTo.name ?? c.assignedTo.subject })}</BodyShort>
+                <Button type="button" variant="secondary" size="small" onClick={() => void assign('me')}>
+                  {t('case.takeOver')}
+                </Button>
+              </>
+            )}
+          </div>
         </VStack>
-      </section>
-      <section aria-labelledby="evidence-h">
-        <Heading id="evidence-h" level="2" size="medium" spacing>
-          {t('case.evidence')}
-        </Heading>
-        <ul>
-          {c.evidence.map((e) => (
-            <li key={e.source}>
-              {t('case.fetched', { source: t(`translation:sources.${e.source}`), date: formatDateTime(e.fetchedAt) })}
-            </li>
-          ))}
-        </ul>
-      </section>
-      {latest ? (
-        <section aria-labelledby="calc-h">
-          <Heading id="calc-h" level="2" size="medium" spacing>
-            {t('case.calculation', { version: latest.version })}
-          </Heading>
-          <AmountsTable
-            caption={t('case.calculation', { version: latest.version })}
-            what={t('case.line')}
-            amount={t('case.amount')}
-            rows={(latest.receipt.lines ?? []).map((l) => ({
-              key: l.n,
-              text: l.text[lang],
-              lang,
-              references: referencesText(l.references),
-              kronor: l.amountOre / 100,
-            }))}
-            total={{ label: t('case.total'), kronor: latest.amount }}
-          />
-        </section>
+      ) : c.assignedTo ? (
+        <BodyShort>{t('case.takenBy', { name: c.assignedTo.name ?? c.assignedTo.subject })}</BodyShort>
       ) : null}
-      <section aria-labelledby="decide-h">
-        <Heading id="decide-h" level="2" size="medium" spacing>
-          {t('case.decide')}
-        </Heading>
+
+      <Section id="flags" title={t('case.flags')}>
+        <Flags flags={c.flags} base={base} canAct={actor.caseworker && waitsForPerson} onDone={load} />
+      </Section>
+
+      <Section id="snapshot" title={t('facts.submitted')}>
+        <Snapshot snapshot={c.snapshot} current={c.content} />
+      </Section>
+
+      <Section id="evidence" title={t('case.evidence')}>
+        <EvidenceList evidence={c.evidence} content={c.content ?? c.snapshot} />
+      </Section>
+
+      <Section id="calc" title={latest ? t('case.calculation', { version: latest.version }) : t('calc.title')}>
+        <VStack gap="space-24">
+          <Calculations calculations={c.calculations} />
+          <section aria-labelledby="adjustments-h">
+            <Heading id="adjustments-h" level="3" size="small" spacing>
+              {t('adjust.title')}
+            </Heading>
+            <div role="status">{made ? <AdjustmentMade made={made} /> : null}</div>
+            {adjustments ? (
+              <Adjustments
+                adjustments={adjustments.adjustments}
+                base={base}
+                actor={actor}
+                onDone={() => {
+                  setMade(undefined);
+                  load();
+                }}
+              />
+            ) : null}
+          </section>
+          {canAct && latest && adjustments && !pendingSecond ? (
+            <section aria-labelledby="adjust-h">
+              <Heading id="adjust-h" level="3" size="small" spacing>
+                {t('adjust.formTitle')}
+              </Heading>
+              <AdjustForm
+                base={base}
+                version={latest.version}
+                threshold={adjustments.threshold}
+                content={c.content ?? c.snapshot}
+                onDone={(a) => {
+                  setMade(a);
+                  load();
+                }}
+              />
+            </section>
+          ) : null}
+        </VStack>
+      </Section>
+
+      <Section id="decide" title={t('case.decide')}>
         {c.decision ? (
-          <Alert variant="success">
-            {t('case.decided', {
-              outcome: t(`case.outcomes.${c.decision.outcome}`),
-              amount: formatKronor(c.decision.amount),
-            })}
-          </Alert>
-        ) : session.roles.includes('caseworker') ? (
-          <Decide c={c} base={base} onDone={load} />
+          <VStack gap="space-8">
+            <Alert variant="success">
+              {t('case.decided', {
+                outcome: t(`case.outcomes.${c.decision.outcome}`),
+                amount: formatKronor(c.decision.amount),
+              })}
+            </Alert>
+            <BodyShort>
+              {c.decision.automated
+                ? t('decide.automated', { date: formatDateTime(c.decision.decidedAt) })
+                : t('decide.by', { who: c.decision.decidedBy, date: formatDateTime(c.decision.decidedAt) })}
+            </BodyShort>
+            {c.decision.statement ? (
+              <BodyLong style={{ whiteSpace: 'pre-wrap' }}>{c.decision.statement}</BodyLong>
+            ) : null}
+          </VStack>
+        ) : canAct ? (
+          pendingSecond ? (
+            <Alert variant="info">{t('decide.awaitingSecond')}</Alert>
+          ) : (
+            <Decide key={latest?.version} c={c} base={base} onDone={load} />
+          )
         ) : (
-          <BodyLong>–</BodyLong>
+          <BodyShort>{t('decide.notNow', { status: t(`history.status.${c.status}`) })}</BodyShort>
         )}
-      </section>
+      </Section>
+
+      {canAct || c.completionRequest ? (
+        <Section id="completion" title={t('completion.title')}>
+          <VStack gap="space-16">
+            {c.completionRequest ? (
+              <VStack gap="space-4">
+                <BodyShort weight="semibold">
+                  {openRequest
+                    ? t('completion.open', {
+                        date: formatDate(c.completionRequest.requestedAt),
+                        due: formatDate(`${c.completionRequest.dueDate}T12:00:00Z`),
+                      })
+                    : t('completion.answered', {
+                        date: formatDate(c.completionRequest.requestedAt),
+                        answered: formatDateTime(c.completionRequest.answeredAt!),
+                      })}
+                </BodyShort>
+                <BodyLong style={{ whiteSpace: 'pre-wrap' }}>{c.completionRequest.message}</BodyLong>
+                <ul style={{ margin: 0 }}>
+                  {c.completionRequest.items.map((i) => (
+                    <li key={i}>{i}</li>
+                  ))}
+                </ul>
+              </VStack>
+            ) : null}
+            {canAct ? <CompletionRequestForm base={base} onDone={load} /> : null}
+          </VStack>
+        </Section>
+      ) : null}
+
+      {canAct || c.kommuniceringar.length > 0 ? (
+        <Section id="kommunicering" title={t('kommunicering.title')}>
+          <KommuniceringForm c={c} base={base} onDone={load} readOnly={!canAct} />
+        </Section>
+      ) : null}
+
+      <Section id="messages" title={t('messages.title')}>
+        <Messages base={base} canWrite={actor.caseworker} />
+      </Section>
+
+      <Section id="letters" title={t('letters.title')}>
+        <Letters base={base} version={revision} />
+      </Section>
+
+      {c.appeal ? (
+        <Section id="appeal" title={t('appeal.title')}>
+          <AppealPanel
+            base={base}
+            appealsBase={`/api/v1/municipalities/${municipality}/appeals`}
+            canAct={actor.caseworker}
+          />
+        </Section>
+      ) : null}
+
+      {c.sampleCheck ? (
+        <Section id="sample-check" title={t('sampleCheck.title')}>
+          <SampleCheckPanel
+            url={`/api/v1/municipalities/${municipality}/sample-checks/${c.sampleCheck.id}`}
+            canAct={actor.caseworker}
+          />
+        </Section>
+      ) : null}
+
+      <Section id="history" title={t('history.title')}>
+        <History timeline={c.timeline} />
+      </Section>
     </VStack>
   );
 }
