@@ -19,15 +19,6 @@ export async function bookOnBehalf(
 ): Promise<BookingOutcome> {
   const app = await serviceableApplication(db, scope.municipality, scope.id);
   if (!app) return { ok: false, reason: 'not-found' };
-  const out = await bookSlot(db, { ...scope, applicant: app.applicant }, req, actor, now);
-  // bookSlot records every booking as the applicant's own; this one is not. (The audit entry,
-  // written with the booking, already names the staff member.)
-  if (out.ok && !out.replay)
-    await db
-      .updateTable('meeting')
-      .set({ booked_by: actor.actor })
-      .where('id', '=', out.booking.id)
-      .where('municipality_id', '=', scope.municipality)
-      .execute();
-  return out;
+  // The booking names the staff member as who booked, in the meeting, the timeline and the audit log.
+  return bookSlot(db, { ...scope, applicant: app.applicant }, req, actor, now);
 }

@@ -27,6 +27,7 @@ import * as m0015 from './migrations/0015-assignment.ts';
 import * as m0016 from './migrations/0016-adjustments.ts';
 import * as m0017 from './migrations/0017-labour-market.ts';
 import * as m0018 from './migrations/0018-administration.ts';
+import * as m0019 from './migrations/0019-lookup-indexes.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-adjustments': m0016,
   '0017-labour-market': m0017,
   '0018-administration': m0018,
+  '0019-lookup-indexes': m0019,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -58,6 +58,14 @@ export interface Actor {
   readonly role: string;
 }
 
+/**
+ * Who booked, as `meeting.booked_by` and the timeline name them: 'applicant' for the applicant
+ * (never their subject or number), else the staff member's subject (customer service helping).
+ */
+function bookedBy(actor: Actor): string {
+  return actor.role === 'applicant' ? 'applicant' : actor.actor;
+}
+
 interface SlotRow {
   id: string;
   starts_at: Date;
@@ -393,6 +401,7 @@ async function onTimeline(
   status: string,
   event: 'booked' | 'rescheduled' | 'cancelled',
   booking: BookingView,
+  by: string,
 ): Promise<void> {
   await tx
     .insertInto('application_event')
@@ -400,7 +409,7 @@ async function onTimeline(
       application_id: scope.id,
       municipality_id: scope.municipality,
       status,
-      actor: 'applicant',
+      actor: by,
       note: JSON.stringify({
         meeting: event,
         meetingId: booking.id,
@@ -475,13 +484,13 @@ export async function bookSlot(
           application_id: scope.id,
           slot_id: req.slotId,
           status: 'booked',
-          booked_by: 'applicant',
+          booked_by: bookedBy(actor),
           client_key: req.key,
           rescheduled_from: active?.id ?? null,
         })
         .execute();
       const { booking } = (await findBooking(tx, scope.municipality, { meetingId: id }))!;
-      await onTimeline(tx, scope, app.status, active ? 'rescheduled' : 'booked', booking);
+      await onTimeline(tx, scope, app.status, active ? 'rescheduled' : 'booked', booking, bookedBy(actor));
       await appendAudit(tx, {
         ...actor,
         municipalityId: scope.municipality,
@@ -526,7 +535,7 @@ export async function cancelBooking(
       .set({ status: 'cancelled', updated_at: new Date() })
       .where('id', '=', active.id)
       .execute();
-    await onTimeline(tx, scope, app.status, 'cancelled', active);
+    await onTimeline(tx, scope, app.status, 'cancelled', active, bookedBy(actor));
     await appendAudit(tx, {
       ...actor,
       municipalityId: scope.municipality,

@@ -5,6 +5,7 @@
  * transaction, so a crash leaves no half decision and the job is simply taken again.
  */
 import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit.ts';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { previousMonth, proposedOutcome, route, runChecks } from '@tillit/domain';
@@ -272,10 +273,11 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
       : null;
     let outcome: ProcessOutcome;
     if (routed?.route === 'decide' && calculation) {
+      const decisionId = randomUUID();
       await tx
         .insertInto('decision')
         .values({
-          id: randomUUID(),
+          id: decisionId,
           calculation_id: calculationId,
           application_id: app.id,
           municipality_id: app.municipality_id,
@@ -289,6 +291,17 @@ export async function processJob(deps: PipelineDeps, job: ClaimedJob): Promise<P
         .execute();
       await recordStatus(tx, scope, 'decided', 'system', { outcome: routed.outcome, amountOre: routed.amountOre });
       await resolveAlerts(tx, app.id);
+      // On record like a person's decision, with the rule book it was made under.
+      await appendAudit(tx, {
+        actor: 'system',
+        role: 'system',
+        municipalityId: app.municipality_id,
+        action: 'write',
+        objectType: 'decision',
+        objectId: decisionId,
+        purpose: 'automated-decision',
+        details: { application: app.id, outcome: routed.outcome, rulebookHash: rulebook.hash },
+      });
       outcome = 'decided';
     } else {
       const reasons = routed?.reasons ?? [notCalculable ?? NOT_CALCULABLE];
