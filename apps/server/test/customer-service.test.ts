@@ -10,52 +10,16 @@
  * by field.
  */
 import { randomUUID } from 'node:crypto';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTraits } from '@tillit/authority-sim';
-import { addDays, isBankingDay, paydayOf, payDateFor } from '@tillit/domain';
+import { addDays, nextRegularPayday, payDateFor } from '@tillit/domain';
 import { verifyAuditChain } from '../src/audit.ts';
-import { nextRegularPayday } from '../src/customer-service/payday.ts';
 import { seedDemoSlots } from '../src/meetings/seed.ts';
 import { schedulePayments } from '../src/payments/service.ts';
 import { swedishDate } from '../src/swedish-time.ts';
 import { startServer } from './helpers.ts';
 import { MONTH, isCleanRenewal, startHarness } from './pipeline-harness.ts';
 import type { Harness } from './pipeline-harness.ts';
-
-/* ------------------------------------------------------------------ the next regular payday, pure */
-
-describe('the next regular payday', () => {
-  it('is this month’s payday while it is ahead, moved before weekends and holidays', () => {
-    expect(nextRegularPayday('2026-11-02', 25)).toBe('2026-11-25'); // a Wednesday
-    expect(nextRegularPayday('2026-11-25', 25)).toBe('2026-11-25'); // the day itself
-    expect(nextRegularPayday('2026-11-26', 25)).toBe('2026-12-23'); // 25 Dec → 24 Dec (closed) → 23 Dec
-    expect(nextRegularPayday('2026-07-01', 25)).toBe('2026-07-24'); // Saturday 25 July → Friday
-  });
-
-  it('finds a payday moved into the month before, and skips one already behind', () => {
-    // Day 1: 1 January 2027 (New Year) → 31 Dec (closed) → Wednesday 30 December 2026.
-    expect(nextRegularPayday('2026-12-29', 1)).toBe('2026-12-30');
-    expect(nextRegularPayday('2026-12-31', 1)).toBe('2027-02-01');
-  });
-
-  it('is a banking day on or after today with no payday between', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 365 * 8 }), fc.integer({ min: 1, max: 28 }), (offset, day) => {
-        const today = addDays('2024-01-01', offset);
-        const next = nextRegularPayday(today, day);
-        expect(isBankingDay(next)).toBe(true);
-        expect(next >= today).toBe(true);
-        // No month's payday falls between today and the answer.
-        for (let d = today; d < next; d = addDays(d, 1)) {
-          for (const m of [d.slice(0, 7), addDays(`${d.slice(0, 7)}-28`, 5).slice(0, 7)])
-            expect(paydayOf(m, day)).not.toBe(d);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
 
 /* ------------------------------------------------------------------ over HTTP */
 

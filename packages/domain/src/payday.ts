@@ -140,3 +140,28 @@ export function paidAmountOre(decidedOre: number, rounding: PaymentRounding): nu
   if (!Number.isSafeInteger(decidedOre) || decidedOre < 0) throw new RangeError(`not an amount in öre: ${decidedOre}`);
   return rounding === 'down-to-krona' ? decidedOre - (decidedOre % 100) : decidedOre;
 }
+
+/** The month (YYYY-MM) `n` months after `month`. */
+function monthsAfter(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + n, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/**
+ * The municipality's next regular payday: what customer service tells a person who has no
+ * payment scheduled yet. The first of the municipality's paydays on or after `today` (YYYY-MM-DD): each month's payday
+ * is the day `day` (1–28), moved to the last banking day before it when that is a weekend or a
+ * holiday (`paydayOf`). A moved payday can fall in the month before (day 1 on a Sunday), so a
+ * month's payday may already be behind us while the next month's is still ahead; three months
+ * always hold one.
+ */
+export function nextRegularPayday(today: string, day: number): string {
+  const month = today.slice(0, 7);
+  for (let n = 0; n < 3; n++) {
+    const payday = paydayOf(monthsAfter(month, n), day);
+    if (payday >= today) return payday;
+  }
+  // Unreachable: next month's payday is at least 28 days after this month's first.
+  throw new RangeError(`no payday within three months of ${today}`);
+}

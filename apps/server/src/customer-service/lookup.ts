@@ -16,7 +16,7 @@ import type { Database } from '../db/schema.ts';
 import type { PaymentStatus } from '../db/schema-payments.ts';
 import { activeBooking } from '../meetings/service.ts';
 import type { BookingView } from '../meetings/service.ts';
-import { nextRegularPayday } from './payday.ts';
+import { nextRegularPayday } from '@tillit/domain';
 import { PAYMENT_TEXT, STATUS_TEXT } from './texts.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
