@@ -201,6 +201,24 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         { name: 'messages', description: 'Messages between the applicant and the caseworker.' },
         { name: 'appeals', description: 'Appeals (överklagande) lodged online, and their handling.' },
         { name: 'service-metrics', description: 'Anonymous metrics of the citizen service.' },
+        {
+          name: 'labour-market',
+          description: "The labour-market coach's follow-up: participants, meeting notes, plans, measures, exits.",
+        },
+        {
+          name: 'customer-service',
+          description: "Customer service: a person's status, missing items and next payday; help to book a meeting.",
+        },
+        {
+          name: 'audit',
+          description:
+            "The auditor's read-only tools: search and export the audit log, verify its chain, replay a decision.",
+        },
+        {
+          name: 'administration',
+          description:
+            "Municipality settings on record, and the rule book's yearly values confirmed by two administrators.",
+        },
         { name: 'operations', description: 'Health and readiness.' },
       ],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
