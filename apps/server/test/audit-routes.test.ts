@@ -18,11 +18,25 @@ import type { Harness } from './pipeline-harness.ts';
 let h: Harness;
 const ids = {} as Record<'decided' | 'other' | 'partner' | 'protected', string>;
 beforeAll(async () => {
-  h = await startHarness((find) => ({
-    clean: find(isCleanRenewal, 2),
-    partner: find(isCleanRenewal, 1, '9902'),
-    protected: find((x) => hasTraits(x, 'protected-identity', 'single'), 1),
-  }));
+  h = await startHarness(
+    (find) => ({
+      clean: find(isCleanRenewal, 2),
+      partner: find(isCleanRenewal, 1, '9902'),
+      protected: find((x) => hasTraits(x, 'protected-identity', 'single'), 1),
+    }),
+    {
+      // An auditor specially authorized for protected identities (skyddade personuppgifter).
+      extraUsers: [
+        {
+          id: 'ekby-protected-auditor',
+          name: 'Eva Ekvall',
+          roles: ['auditor'],
+          municipality: 'ekby',
+          protectedIdentityAccess: true,
+        },
+      ],
+    },
+  );
   await h.confirm2026();
   ids.decided = await h.apply('clean', 0, 'renewal', 'audit-decided');
   ids.other = await h.apply('clean', 1, 'renewal', 'audit-other');
@@ -452,6 +466,9 @@ describe('replaying a decision', () => {
       await db().updateTable('application').set({ protected_identity: value }).where('id', '=', ids.other).execute();
       expect((await replay('ekby-auditor', 'ekby', ids.other)).status).toBe(404);
     }
+    // The specially authorized auditor replays it.
+    await db().updateTable('application').set({ protected_identity: true }).where('id', '=', ids.other).execute();
+    expect((await replay('ekby-protected-auditor', 'ekby', ids.other)).body.matches).toBe(true);
     await db().updateTable('application').set({ protected_identity: false }).where('id', '=', ids.other).execute();
     expect((await replay('ekby-auditor', 'ekby', ids.other)).body.matches).toBe(true);
   });

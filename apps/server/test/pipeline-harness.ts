@@ -66,7 +66,7 @@ export async function startHarness(
   groups: (
     find: (pred: (h: SimHousehold) => boolean, n: number, code?: string) => SimHousehold[],
   ) => Record<string, SimHousehold[]>,
-  options: { referenceMonth?: string } = {},
+  options: { referenceMonth?: string; extraUsers?: readonly TestUser[] } = {},
 ): Promise<Harness> {
   const sim = await startAuthoritySim({
     householdsPerMunicipality: 400,
@@ -88,7 +88,7 @@ export async function startHarness(
       protectedIdentityAccess: false,
     })),
   );
-  const server = await startServer({ extraUsers: users });
+  const server = await startServer({ extraUsers: [...users, ...(options.extraUsers ?? [])] });
   const client = new ResilientClient(sim.url, {
     timeoutMs: 1_000,
     attempts: 2,
