@@ -243,6 +243,15 @@ export async function appendAudit(
   return db.transaction().execute((trx) => appendLocked(trx, entry));
 }
 
+/** A write by `who` (the audit log's actor and role) in the audit log: `appendAudit` with action 'write'. */
+export function appendWrite(
+  db: Kysely<Database> | Transaction<Database>,
+  who: { readonly actor: string; readonly role: string },
+  entry: Omit<AuditEntry, 'actor' | 'role' | 'action'>,
+): Promise<AppendedAudit> {
+  return appendAudit(db, { actor: who.actor, role: who.role, action: 'write', ...entry });
+}
+
 /**
  * "A read that cannot be logged is not served": appends a read entry, and only then runs `fn`. If
  * the append fails, `fn` does not run and the error propagates. With a Kysely instance the entry
@@ -273,26 +282,29 @@ interface AuditRow {
   hash: string;
 }
 
+/** Every column of an entry, the id as text (a bigint). */
+export const AUDIT_LOG_COLUMNS = [
+  sql<string>`id::text`.as('id'),
+  'at',
+  'actor',
+  'role',
+  'municipality_id',
+  'action',
+  'object_type',
+  'object_id',
+  'purpose',
+  'details',
+  'prev_hash',
+  'hash',
+] as const;
+
 /** The rows of the whole log in id order, read a page at a time. */
 async function* chainRows(db: Kysely<Database>, pageSize: number): AsyncGenerator<AuditRow> {
   let after: string | null = null;
   for (;;) {
     let query = db
       .selectFrom('audit_log')
-      .select([
-        sql<string>`id::text`.as('id'),
-        'at',
-        'actor',
-        'role',
-        'municipality_id',
-        'action',
-        'object_type',
-        'object_id',
-        'purpose',
-        'details',
-        'prev_hash',
-        'hash',
-      ])
+      .select(AUDIT_LOG_COLUMNS)
       .orderBy('audit_log.id') // the bigint column, not the text alias (which would sort '10' before '2')
       .limit(pageSize);
     if (after !== null) query = query.where(sql<boolean>`id > ${after}::bigint`);

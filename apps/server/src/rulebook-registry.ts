@@ -13,13 +13,44 @@
 import { amendRuleBookSource, compileRuleBook, yearlyGroups } from '@tillit/rules';
 import type { RuleBook, RuleBookSource, YearlyAmendment } from '@tillit/rules';
 import { readRuleBookSource } from '@tillit/rules/node';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { RulebookChangeTable } from './db/schema-administration.ts';
 import type { Database } from './db/schema.ts';
 
 export interface AppliedAmendment extends YearlyAmendment {
   readonly appliedSeq: number;
   /** false when the base rule book already has the year's values for the group. */
   readonly applied: boolean;
+}
+
+/** A confirmed addition of yearly values, with its place in the order they were applied. */
+export type ConfirmedAmendment = Omit<AppliedAmendment, 'applied'>;
+
+/** A `values` change as the amendment it makes, applied as number `appliedSeq`. */
+export function asAmendment(
+  r: Pick<Selectable<RulebookChangeTable>, 'id' | 'year' | 'value_group' | 'amounts' | 'source_act' | 'source_url'>,
+  appliedSeq: number,
+): ConfirmedAmendment {
+  return {
+    id: String(r.id),
+    year: r.year,
+    group: r.value_group!,
+    values: r.amounts as Record<string, number>,
+    source: { act: r.source_act!, url: r.source_url! },
+    appliedSeq,
+  };
+}
+
+/** The confirmed additions of yearly values (table rulebook_change), in applied_seq order. */
+export async function confirmedAmendments(db: Kysely<Database> | Transaction<Database>): Promise<ConfirmedAmendment[]> {
+  const rows = await db
+    .selectFrom('rulebook_change')
+    .select(['id', 'year', 'value_group', 'amounts', 'source_act', 'source_url', 'applied_seq'])
+    .where('kind', '=', 'values')
+    .where('status', '=', 'confirmed')
+    .orderBy('applied_seq')
+    .execute();
+  return rows.map((r) => asAmendment(r, r.applied_seq!));
 }
 
 /** What most code needs of the registry: the rule book in force, and any earlier one by hash. */
@@ -75,7 +106,7 @@ export class RuleBookRegistry implements RuleBooks {
    * The rule books that confirmed additions give, in order: the base, then one more per applied
    * addition. Pure over its input; `refresh` stores the result.
    */
-  compose(rows: readonly Omit<AppliedAmendment, 'applied'>[]): { books: RuleBook[]; amendments: AppliedAmendment[] } {
+  compose(rows: readonly ConfirmedAmendment[]): { books: RuleBook[]; amendments: AppliedAmendment[] } {
     const base = this.baseBook;
     const books = [base];
     const amendments: AppliedAmendment[] = [];
@@ -95,25 +126,10 @@ export class RuleBookRegistry implements RuleBooks {
 
   /** Reads the confirmed additions and, when they changed, builds the rule book in force. */
   async refresh(db: Kysely<Database>): Promise<RuleBook> {
-    const rows = await db
-      .selectFrom('rulebook_change')
-      .select(['id', 'year', 'value_group', 'amounts', 'source_act', 'source_url', 'applied_seq'])
-      .where('kind', '=', 'values')
-      .where('status', '=', 'confirmed')
-      .orderBy('applied_seq')
-      .execute();
-    const fingerprint = rows.map((r) => `${r.id}:${r.applied_seq}`).join(',');
+    const confirmed = await confirmedAmendments(db);
+    const fingerprint = confirmed.map((a) => `${a.id}:${a.appliedSeq}`).join(',');
     if (fingerprint === this.fingerprint) return this.book;
-    const { books, amendments } = this.compose(
-      rows.map((r) => ({
-        id: String(r.id),
-        year: r.year,
-        group: r.value_group!,
-        values: r.amounts as Record<string, number>,
-        source: { act: r.source_act!, url: r.source_url! },
-        appliedSeq: r.applied_seq!,
-      })),
-    );
+    const { books, amendments } = this.compose(confirmed);
     for (const b of books) this.books.set(b.hash, b);
     this.book = books.at(-1)!;
     this.amendments = amendments;

@@ -16,12 +16,13 @@
  * over to the new hash (their values did not change), with the same two names.
  */
 import { sql } from 'kysely';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import { checkAmendment, ESSENTIAL_GROUPS, yearlyGroups } from '@tillit/rules';
 import type { AmendmentProblem, AmendmentWarning, Msg, RuleBook, YearlyGroup } from '@tillit/rules';
-import { appendAudit } from '../audit.ts';
+import { appendWrite } from '../audit.ts';
 import type { RulebookChangeTable } from '../db/schema-administration.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, RulebookConfirmationTable } from '../db/schema.ts';
+import { asAmendment, confirmedAmendments } from '../rulebook-registry.ts';
 import type { RuleBookRegistry } from '../rulebook-registry.ts';
 import type { Actor } from './settings.ts';
 
@@ -89,6 +90,15 @@ export type ChangeResult =
   | { readonly ok: false; readonly kind: 'not-found' };
 
 type Row = Selectable<RulebookChangeTable>;
+
+/** A year confirmed for automated decisions under a rule book's hash (once: again, it changes nothing). */
+function recordConfirmation(tx: Transaction<Database>, confirmation: Insertable<RulebookConfirmationTable>) {
+  return tx
+    .insertInto('rulebook_confirmation')
+    .values(confirmation)
+    .onConflict((oc) => oc.columns(['year', 'rulebook_hash']).doNothing())
+    .execute();
+}
 
 function view(r: Row): RulebookChangeView {
   return {
@@ -256,11 +266,8 @@ export async function enterChange(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(tx, {
-      actor: who.actor,
-      role: who.role,
+    await appendWrite(tx, who, {
       municipalityId: municipality,
-      action: 'write',
       objectType: 'rulebook-change',
       objectId: String(row.id),
       purpose: 'rulebook-change-entered',
@@ -313,22 +320,7 @@ export async function decideChange(
     if (outcome === 'confirm') {
       // The rule book as the confirmed changes in the database make it (not this process's copy,
       // which another process may have overtaken).
-      const confirmedRows = await tx
-        .selectFrom('rulebook_change')
-        .select(['id', 'year', 'value_group', 'amounts', 'source_act', 'source_url', 'applied_seq'])
-        .where('kind', '=', 'values')
-        .where('status', '=', 'confirmed')
-        .orderBy('applied_seq')
-        .execute();
-      const asAmendment = (r: (typeof confirmedRows)[number] | Row, seq: number) => ({
-        id: String(r.id),
-        year: r.year,
-        group: r.value_group!,
-        values: r.amounts as Record<string, number>,
-        source: { act: r.source_act!, url: r.source_url! },
-        appliedSeq: seq,
-      });
-      const existing = confirmedRows.map((r) => asAmendment(r, r.applied_seq!));
+      const existing = await confirmedAmendments(tx);
       const before = registry.compose(existing).books.at(-1)!;
       if (row.kind === 'values') {
         const again = checkAmendment(before, {
@@ -351,34 +343,26 @@ export async function decideChange(
           select year, ${after.hash}, confirmed_by, second_by, note, confirmed_at
           from rulebook_confirmation where rulebook_hash = ${before.hash}
           on conflict (year, rulebook_hash) do nothing`.execute(tx);
-        await tx
-          .insertInto('rulebook_confirmation')
-          .values({
-            year: row.year,
-            rulebook_hash: after.hash,
-            confirmed_by: row.entered_by,
-            second_by: who.actor,
-            note: `${row.value_group} ${row.year}: ${row.source_act}`,
-          })
-          .onConflict((oc) => oc.columns(['year', 'rulebook_hash']).doNothing())
-          .execute();
+        await recordConfirmation(tx, {
+          year: row.year,
+          rulebook_hash: after.hash,
+          confirmed_by: row.entered_by,
+          second_by: who.actor,
+          note: `${row.value_group} ${row.year}: ${row.source_act}`,
+        });
       } else {
         if (row.base_hash !== before.hash)
           return conflict(
             'Regelboken har ändrats sedan bekräftelsen föreslogs. Föreslå den på nytt för regelboken som gäller nu.',
             'The rule book has changed since the confirmation was proposed. Propose it again for the rule book in force.',
           );
-        await tx
-          .insertInto('rulebook_confirmation')
-          .values({
-            year: row.year,
-            rulebook_hash: before.hash,
-            confirmed_by: row.entered_by,
-            second_by: who.actor,
-            note: row.note,
-          })
-          .onConflict((oc) => oc.columns(['year', 'rulebook_hash']).doNothing())
-          .execute();
+        await recordConfirmation(tx, {
+          year: row.year,
+          rulebook_hash: before.hash,
+          confirmed_by: row.entered_by,
+          second_by: who.actor,
+          note: row.note,
+        });
       }
     }
     const updated = await tx
@@ -395,11 +379,8 @@ export async function decideChange(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(tx, {
-      actor: who.actor,
-      role: who.role,
+    await appendWrite(tx, who, {
       municipalityId: municipality,
-      action: 'write',
       objectType: 'rulebook-change',
       objectId: id,
       purpose: `rulebook-change-${wanted}`,

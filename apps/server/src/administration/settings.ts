@@ -12,7 +12,7 @@ import type { Kysely } from 'kysely';
 import * as z from 'zod';
 import { compileGuidelines, guidelinesSourceSchema, RuleBookError } from '@tillit/rules';
 import type { GuidelinesSource, Msg, RuleBook } from '@tillit/rules';
-import { appendAudit } from '../audit.ts';
+import { appendWrite } from '../audit.ts';
 import type { JsonValue } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
 import { municipalitySettingsSchema } from '../municipalities.ts';
@@ -216,11 +216,8 @@ export async function changeSettings(
       })
       .where('id', '=', municipality)
       .execute();
-    await appendAudit(tx, {
-      actor: who.actor,
-      role: who.role,
+    await appendWrite(tx, who, {
       municipalityId: municipality,
-      action: 'write',
       objectType: 'municipality-settings',
       objectId: municipality,
       purpose: 'settings-change',

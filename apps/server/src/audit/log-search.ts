@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { canonicalJson } from '../audit.ts';
+import { AUDIT_LOG_COLUMNS, canonicalJson } from '../audit.ts';
 import type { AuditAction, JsonValue } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -75,23 +75,7 @@ export async function searchAuditLog(
   filter: AuditLogFilter,
   page: { readonly limit: number; readonly before?: string },
 ): Promise<AuditLogPage> {
-  let q = db
-    .selectFrom('audit_log')
-    .select([
-      sql<string>`id::text`.as('id'),
-      'at',
-      'municipality_id',
-      'actor',
-      'role',
-      'action',
-      'object_type',
-      'object_id',
-      'purpose',
-      'details',
-      'prev_hash',
-      'hash',
-    ])
-    .where('municipality_id', '=', municipality);
+  let q = db.selectFrom('audit_log').select(AUDIT_LOG_COLUMNS).where('municipality_id', '=', municipality);
   if (filter.from !== undefined)
     q = q.where(sql<boolean>`at >= (${filter.from}::date)::timestamp at time zone 'Europe/Stockholm'`);
   if (filter.to !== undefined)

@@ -61,11 +61,3 @@ export const BOOKING_CONFLICT_TEXT: Record<MeetingConflict, Record<Lang, string>
     en: 'The Idempotency-Key has already been used for another time.',
   },
 };
-
-export const SLOT_PROBLEM_TEXT: Record<'unknown-slot' | 'slot-not-offered', Record<Lang, string>> = {
-  'unknown-slot': { sv: 'Det finns ingen sådan tid.', en: 'There is no such time.' },
-  'slot-not-offered': {
-    sv: 'Tiden går inte att boka. Välj en av de erbjudna tiderna.',
-    en: 'That time cannot be booked. Choose one of the times offered.',
-  },
-};

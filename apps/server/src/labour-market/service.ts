@@ -13,7 +13,8 @@ import { exitOutcomes, exitStanding, latestExit, trackStanding } from '@tillit/d
 import type { ExitReason, ExitState, MonthOutcome, TrackState } from '@tillit/domain';
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
-import { appendAudit } from '../audit.ts';
+import { appendWrite } from '../audit.ts';
+import type { AuditDetails } from '../audit.ts';
 import type { Database } from '../db/schema.ts';
 import type { MeasureEndReason, MeasureType, MeetingOutcome } from '../db/schema-labour-market.ts';
 import type { MeetingMode, MeetingStatus } from '../db/schema-meetings.ts';
@@ -62,13 +63,28 @@ interface ExitRow {
   readonly recordedAt: string;
 }
 
+/** Rows by participant, each as `view` makes it, in the rows' order. */
+function byParticipant<R extends { readonly participant_id: string }, V>(
+  rows: readonly R[],
+  view: (r: R) => V,
+): Map<string, V[]> {
+  const out = new Map<string, V[]>();
+  for (const r of rows) {
+    const list = out.get(r.participant_id) ?? [];
+    list.push(view(r));
+    out.set(r.participant_id, list);
+  }
+  return out;
+}
+
 /** Every submitted application of the participants (all of the municipality's when `ids` is undefined), oldest first. */
 async function submissionsOf(
   db: Tx,
   municipality: string,
   ids?: readonly string[],
 ): Promise<Map<string, Submission[]>> {
-  let q = db
+  if (ids?.length === 0) return new Map();
+  const rows = await db
     .selectFrom('labour_market_participant as p')
     .innerJoin('application as a', (j) =>
       j.onRef('a.municipality_id', '=', 'p.municipality_id').onRef('a.applicant', '=', 'p.applicant'),
@@ -83,27 +99,20 @@ async function submissionsOf(
       sql<string | null>`a.snapshot #>> '{household,adults,0,name}'`.as('name'),
     ])
     .where('p.municipality_id', '=', municipality)
-    .where('a.submitted_at', 'is not', null);
-  if (ids !== undefined) {
-    if (ids.length === 0) return new Map();
-    q = q.where('p.id', 'in', ids);
-  }
-  const rows = await q.orderBy('a.submitted_at').orderBy('a.id').execute();
-  const out = new Map<string, Submission[]>();
-  for (const r of rows) {
-    const list = out.get(r.participant_id) ?? [];
-    list.push({
-      applicationId: r.id,
-      month: r.month,
-      status: r.status,
-      submittedAt: new Date(r.submitted_at!),
-      submittedOn: swedishDay(r.submitted_at!),
-      protectedIdentity: r.protected_identity,
-      name: r.name,
-    });
-    out.set(r.participant_id, list);
-  }
-  return out;
+    .where('a.submitted_at', 'is not', null)
+    .$if(ids !== undefined, (q) => q.where('p.id', 'in', ids!))
+    .orderBy('a.submitted_at')
+    .orderBy('a.id')
+    .execute();
+  return byParticipant(rows, (r) => ({
+    applicationId: r.id,
+    month: r.month,
+    status: r.status,
+    submittedAt: new Date(r.submitted_at!),
+    submittedOn: swedishDay(r.submitted_at!),
+    protectedIdentity: r.protected_identity,
+    name: r.name,
+  }));
 }
 
 /** The days the person returned, in the rule's sense: submitted applications not withdrawn. */
@@ -116,7 +125,8 @@ function visible(viewer: Viewer, subs: readonly Submission[]): boolean {
 }
 
 async function exitsOf(db: Tx, municipality: string, ids?: readonly string[]): Promise<Map<string, ExitRow[]>> {
-  let q = db
+  if (ids?.length === 0) return new Map();
+  const rows = await db
     .selectFrom('labour_market_exit')
     .select([
       'id',
@@ -128,27 +138,20 @@ async function exitsOf(db: Tx, municipality: string, ids?: readonly string[]): P
       'recorded_by_name',
       'recorded_at',
     ])
-    .where('municipality_id', '=', municipality);
-  if (ids !== undefined) {
-    if (ids.length === 0) return new Map();
-    q = q.where('participant_id', 'in', ids);
-  }
-  const rows = await q.orderBy('exit_date').orderBy('recorded_at').execute();
-  const out = new Map<string, ExitRow[]>();
-  for (const r of rows) {
-    const list = out.get(r.participant_id) ?? [];
-    list.push({
-      id: r.id,
-      reason: r.reason,
-      date: r.exit_date,
-      note: r.note,
-      recordedBy: r.recorded_by,
-      recordedByName: r.recorded_by_name,
-      recordedAt: iso(r.recorded_at),
-    });
-    out.set(r.participant_id, list);
-  }
-  return out;
+    .where('municipality_id', '=', municipality)
+    .$if(ids !== undefined, (q) => q.where('participant_id', 'in', ids!))
+    .orderBy('exit_date')
+    .orderBy('recorded_at')
+    .execute();
+  return byParticipant(rows, (r) => ({
+    id: r.id,
+    reason: r.reason,
+    date: r.exit_date,
+    note: r.note,
+    recordedBy: r.recorded_by,
+    recordedByName: r.recorded_by_name,
+    recordedAt: iso(r.recorded_at),
+  }));
 }
 
 /* ------------------------------------------------------------------ views */
@@ -245,16 +248,15 @@ async function ongoingMeasureCounts(
   municipality: string,
   ids?: readonly string[],
 ): Promise<Map<string, number>> {
-  let q = db
+  if (ids?.length === 0) return new Map();
+  const rows = await db
     .selectFrom('labour_market_measure')
     .select(['participant_id', sql<number>`count(*)::int`.as('n')])
     .where('municipality_id', '=', municipality)
-    .where('ended_on', 'is', null);
-  if (ids !== undefined) {
-    if (ids.length === 0) return new Map();
-    q = q.where('participant_id', 'in', ids);
-  }
-  const rows = await q.groupBy('participant_id').execute();
+    .where('ended_on', 'is', null)
+    .$if(ids !== undefined, (q) => q.where('participant_id', 'in', ids!))
+    .groupBy('participant_id')
+    .execute();
   return new Map(rows.map((r) => [r.participant_id, Number(r.n)]));
 }
 
@@ -353,6 +355,26 @@ export interface ParticipantView extends ParticipantSummary {
   readonly planVersions: number;
   readonly meetings: readonly MeetingView[];
   readonly today: string;
+}
+
+const NOTE_COLUMNS = ['id', 'outcome', 'text', 'written_by', 'written_by_name', 'created_at'] as const;
+
+function noteView(n: {
+  id: string;
+  outcome: MeetingOutcome | null;
+  text: string;
+  written_by: string;
+  written_by_name: string | null;
+  created_at: Date;
+}): NoteView {
+  return {
+    id: n.id,
+    outcome: n.outcome,
+    text: n.text,
+    writtenBy: n.written_by,
+    writtenByName: n.written_by_name,
+    writtenAt: iso(n.created_at),
+  };
 }
 
 function planVersion(r: {
@@ -459,7 +481,7 @@ async function meetingsOf(
   const notes = ids.length
     ? await db
         .selectFrom('meeting_note')
-        .select(['id', 'meeting_id', 'outcome', 'text', 'written_by', 'written_by_name', 'created_at'])
+        .select([...NOTE_COLUMNS, 'meeting_id'])
         .where('municipality_id', '=', municipality)
         .where('meeting_id', 'in', ids)
         .orderBy('created_at')
@@ -476,16 +498,7 @@ async function meetingsOf(
     mode: r.mode,
     location: r.location,
     coachName: r.coach_name,
-    notes: notes
-      .filter((n) => n.meeting_id === r.id)
-      .map((n) => ({
-        id: n.id,
-        outcome: n.outcome,
-        text: n.text,
-        writtenBy: n.written_by,
-        writtenByName: n.written_by_name,
-        writtenAt: iso(n.created_at),
-      })),
+    notes: notes.filter((n) => n.meeting_id === r.id).map(noteView),
   }));
 }
 
@@ -567,6 +580,25 @@ const conflict = (c: LabourMarketConflict, current?: number) =>
   ({ ok: false, reason: 'conflict', conflict: c, ...(current !== undefined ? { current } : {}) }) as const;
 const invalid = (field: string, code: FieldCode) => ({ ok: false, reason: 'invalid', field, code }) as const;
 
+type ParticipantScope = { readonly municipality: string; readonly participantId: string };
+
+/** A write on the participant's track in the audit log. */
+function auditParticipantWrite(
+  tx: Transaction<Database>,
+  actor: Actor,
+  scope: ParticipantScope,
+  purpose: string,
+  details: AuditDetails,
+) {
+  return appendWrite(tx, actor, {
+    municipalityId: scope.municipality,
+    objectType: 'labour-market-participant',
+    objectId: scope.participantId,
+    purpose,
+    details,
+  });
+}
+
 /** Locks the participant's row (serializing their writes) when it exists in the municipality and is visible. */
 async function lockParticipant(
   tx: Transaction<Database>,
@@ -597,7 +629,7 @@ const planKey = (c: PlanContent) =>
  */
 export async function savePlan(
   db: Kysely<Database>,
-  scope: { readonly municipality: string; readonly participantId: string },
+  scope: ParticipantScope,
   req: PlanContent & { readonly basedOnVersion: number; readonly key: string },
   actor: Actor,
   viewer: Viewer,
@@ -638,16 +670,7 @@ export async function savePlan(
       })
       .returning(PLAN_COLUMNS)
       .executeTakeFirstOrThrow();
-    await appendAudit(tx, {
-      actor: actor.actor,
-      role: actor.role,
-      municipalityId: scope.municipality,
-      action: 'write',
-      objectType: 'labour-market-participant',
-      objectId: scope.participantId,
-      purpose: 'labour-market-plan-saved',
-      details: { version: currentVersion + 1 },
-    });
+    await auditParticipantWrite(tx, actor, scope, 'labour-market-plan-saved', { version: currentVersion + 1 });
     return { ok: true, value: planVersion(row), replay: false };
   });
 }
@@ -676,7 +699,7 @@ async function measureById(tx: Tx, municipality: string, id: string): Promise<Me
  */
 export async function enrolMeasure(
   db: Kysely<Database>,
-  scope: { readonly municipality: string; readonly participantId: string },
+  scope: ParticipantScope,
   req: {
     readonly type: MeasureType;
     readonly provider: string;
@@ -719,16 +742,7 @@ export async function enrolMeasure(
         client_key: req.key,
       })
       .execute();
-    await appendAudit(tx, {
-      actor: actor.actor,
-      role: actor.role,
-      municipalityId: scope.municipality,
-      action: 'write',
-      objectType: 'labour-market-participant',
-      objectId: scope.participantId,
-      purpose: 'labour-market-measure-enrolled',
-      details: { measure: id, type: req.type },
-    });
+    await auditParticipantWrite(tx, actor, scope, 'labour-market-measure-enrolled', { measure: id, type: req.type });
     return { ok: true, value: (await measureById(tx, scope.municipality, id))!, replay: false };
   });
 }
@@ -767,15 +781,9 @@ export async function endMeasure(
       .where('id', '=', scope.measureId)
       .where('municipality_id', '=', scope.municipality)
       .execute();
-    await appendAudit(tx, {
-      actor: actor.actor,
-      role: actor.role,
-      municipalityId: scope.municipality,
-      action: 'write',
-      objectType: 'labour-market-participant',
-      objectId: scope.participantId,
-      purpose: 'labour-market-measure-ended',
-      details: { measure: scope.measureId, reason: req.reason },
+    await auditParticipantWrite(tx, actor, scope, 'labour-market-measure-ended', {
+      measure: scope.measureId,
+      reason: req.reason,
     });
     return { ok: true, value: (await measureById(tx, scope.municipality, scope.measureId))!, replay: false };
   });
@@ -788,7 +796,7 @@ export async function endMeasure(
  */
 export async function recordExit(
   db: Kysely<Database>,
-  scope: { readonly municipality: string; readonly participantId: string },
+  scope: ParticipantScope,
   req: { readonly reason: ExitReason; readonly exitDate: string; readonly note: string | null; readonly key: string },
   actor: Actor,
   viewer: Viewer,
@@ -842,15 +850,10 @@ export async function recordExit(
       .where('ended_on', 'is', null)
       .returning('id')
       .execute();
-    await appendAudit(tx, {
-      actor: actor.actor,
-      role: actor.role,
-      municipalityId: scope.municipality,
-      action: 'write',
-      objectType: 'labour-market-participant',
-      objectId: scope.participantId,
-      purpose: 'labour-market-exit-recorded',
-      details: { exit: id, reason: req.reason, measuresEnded: ended.length },
+    await auditParticipantWrite(tx, actor, scope, 'labour-market-exit-recorded', {
+      exit: id,
+      reason: req.reason,
+      measuresEnded: ended.length,
     });
     const e: ExitRow = {
       id,
@@ -890,31 +893,15 @@ export async function addMeetingNote(
     if (!meeting) return notFound;
     const [view] = await meetingsOf(tx, scope.municipality, { meeting: scope.meetingId });
     if (!view || !(await participantVisible(tx, scope.municipality, view.participantId, viewer))) return notFound;
-    const noteColumns = ['id', 'outcome', 'text', 'written_by', 'written_by_name', 'created_at'] as const;
-    const toView = (n: {
-      id: string;
-      outcome: MeetingOutcome | null;
-      text: string;
-      written_by: string;
-      written_by_name: string | null;
-      created_at: Date;
-    }): NoteView => ({
-      id: n.id,
-      outcome: n.outcome,
-      text: n.text,
-      writtenBy: n.written_by,
-      writtenByName: n.written_by_name,
-      writtenAt: iso(n.created_at),
-    });
     const earlier = await tx
       .selectFrom('meeting_note')
-      .select(noteColumns)
+      .select(NOTE_COLUMNS)
       .where('meeting_id', '=', scope.meetingId)
       .where('client_key', '=', req.key)
       .executeTakeFirst();
     if (earlier)
       return earlier.text === req.text && earlier.outcome === req.outcome
-        ? { ok: true, value: toView(earlier), replay: true }
+        ? { ok: true, value: noteView(earlier), replay: true }
         : conflict('idempotency-key-reused');
     if (!(TAKEN_STATUSES as readonly string[]).includes(meeting.status)) return conflict('meeting-not-taking-place');
     if (req.outcome !== null && new Date(meeting.starts_at) > now) return invalid('outcome', 'not-yet');
@@ -930,7 +917,7 @@ export async function addMeetingNote(
         written_by_name: actor.name,
         client_key: req.key,
       })
-      .returning(noteColumns)
+      .returning(NOTE_COLUMNS)
       .executeTakeFirstOrThrow();
     if (req.outcome !== null && req.outcome !== meeting.status)
       await tx
@@ -939,17 +926,14 @@ export async function addMeetingNote(
         .where('id', '=', scope.meetingId)
         .where('municipality_id', '=', scope.municipality)
         .execute();
-    await appendAudit(tx, {
-      actor: actor.actor,
-      role: actor.role,
+    await appendWrite(tx, actor, {
       municipalityId: scope.municipality,
-      action: 'write',
       objectType: 'meeting',
       objectId: scope.meetingId,
       purpose: 'meeting-note-written',
       details: { note: row.id, ...(req.outcome !== null ? { outcome: req.outcome } : {}) },
     });
-    return { ok: true, value: toView(row), replay: false };
+    return { ok: true, value: noteView(row), replay: false };
   });
 }
 

@@ -10,16 +10,25 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { kronorToOre, MAX_KRONOR } from '@tillit/rules';
 import type { FieldProblem, Lang } from '@tillit/rules';
-import { withAuditedRead } from '../audit.ts';
 import { requireRole } from '../auth/plugin.ts';
 import { decideChange, enterChange, listRulebookChanges, yearsView } from '../administration/rulebook-changes.ts';
 import type { ChangeResult, DecideOutcome, RulebookChangeView } from '../administration/rulebook-changes.ts';
 import { changeSettings, listChanges, readState, settingsChangeBody } from '../administration/settings.ts';
 import type { Actor } from '../administration/settings.ts';
-import { invalidInput, negotiateLang, problem, problemSchema } from '../problems.ts';
+import { invalidInput, problem, problemSchema } from '../problems.ts';
 import type { RuleBookRegistry } from '../rulebook-registry.ts';
 import { swedishDate } from '../swedish-time.ts';
-import { handledBy, idempotencyHeaders, municipalityParams, notFound, sendProblem, staffActor } from './common.ts';
+import {
+  handledBy,
+  idempotencyHeaders,
+  idempotencyKey,
+  municipalityParams,
+  notFound,
+  requestLang,
+  sendProblem,
+  staffActor,
+  staffRead,
+} from './common.ts';
 import type { CaseRoutesOptions } from './common.ts';
 
 export interface AdministrationRoutesOptions extends CaseRoutesOptions {
@@ -65,6 +74,12 @@ const changeView = z.object({
   decisionNote: z.string().nullable(),
   resultingHash: z.string().nullable(),
   mine: z.boolean().meta({ description: 'Whether the caller entered it (then only withdrawing is open to them).' }),
+});
+
+/** A change entered or decided, with the warnings about its values (in the caller's language). */
+const changeAnswer = z.object({
+  change: changeView,
+  warnings: z.array(z.object({ field: z.string(), changeBasisPoints: z.int(), message: z.string() })),
 });
 
 const parameterView = z.object({
@@ -148,7 +163,7 @@ function withMine(req: FastifyRequest, c: RulebookChangeView) {
 }
 
 function sendChange(req: FastifyRequest, reply: FastifyReply, out: ChangeResult, created: boolean) {
-  const lang = negotiateLang(req.headers['accept-language']);
+  const lang = requestLang(req);
   if (out.ok)
     return reply.code(created && !out.replay ? 201 : 200).send({
       change: withMine(req, out.change),
@@ -192,10 +207,10 @@ export async function administrationRoutes(app: FastifyInstance, opts: Administr
       const { municipality } = req.params as z.infer<typeof municipalityParams>;
       const state = await readState(db, municipality);
       if (!state) return notFound(req, reply);
-      return withAuditedRead(
+      return staffRead(
         db,
+        req,
         {
-          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'municipality-settings',
           objectId: municipality,
@@ -238,7 +253,7 @@ export async function administrationRoutes(app: FastifyInstance, opts: Administr
     },
     async (req, reply) => {
       const { municipality } = req.params as z.infer<typeof municipalityParams>;
-      const lang: Lang = negotiateLang(req.headers['accept-language']);
+      const lang: Lang = requestLang(req);
       const body = req.body as z.infer<typeof settingsChangeBody>;
       const out = await changeSettings(db, rulebooks.current(), municipality, actorOf(req), body);
       if (!out.ok) {
@@ -291,10 +306,10 @@ export async function administrationRoutes(app: FastifyInstance, opts: Administr
     async (req) => {
       const { municipality } = req.params as z.infer<typeof municipalityParams>;
       const rulebook = rulebooks.current();
-      return withAuditedRead(
+      return staffRead(
         db,
+        req,
         {
-          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'rulebook',
           objectId: null,
@@ -344,14 +359,8 @@ export async function administrationRoutes(app: FastifyInstance, opts: Administr
         headers: idempotencyHeaders,
         body: newChangeBody,
         response: {
-          201: z.object({
-            change: changeView,
-            warnings: z.array(z.object({ field: z.string(), changeBasisPoints: z.int(), message: z.string() })),
-          }),
-          200: z.object({
-            change: changeView,
-            warnings: z.array(z.object({ field: z.string(), changeBasisPoints: z.int(), message: z.string() })),
-          }),
+          201: changeAnswer,
+          200: changeAnswer,
           ...WRITE_PROBLEMS,
         },
       },
@@ -364,7 +373,7 @@ export async function administrationRoutes(app: FastifyInstance, opts: Administr
         rulebooks.current(),
         municipality,
         actorOf(req),
-        (req.headers['idempotency-key'] as string).trim(),
+        idempotencyKey(req),
         body.kind === 'values'
           ? {
               kind: 'values',
@@ -397,10 +406,7 @@ export async function administrationRoutes(app: FastifyInstance, opts: Administr
           params: changeParams,
           body: decisionBody,
           response: {
-            200: z.object({
-              change: changeView,
-              warnings: z.array(z.object({ field: z.string(), changeBasisPoints: z.int(), message: z.string() })),
-            }),
+            200: changeAnswer,
             ...WRITE_PROBLEMS,
           },
         },

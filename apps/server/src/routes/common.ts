@@ -2,13 +2,15 @@
 import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as z from 'zod';
+import { withAuditedRead } from '../audit.ts';
+import type { AuditEntry } from '../audit.ts';
 import { requireMunicipality } from '../auth/plugin.ts';
 import type { Principal } from '../auth/plugin.ts';
 import type { Database } from '../db/schema.ts';
 import type { Municipalities } from '../municipalities.ts';
 import type { Lang } from '@tillit/rules';
 import type { Conflict } from '../pipeline/manual.ts';
-import { negotiateLang, problem } from '../problems.ts';
+import { invalidInput, negotiateLang, problem } from '../problems.ts';
 import type { Problem } from '../problems.ts';
 
 export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
@@ -22,6 +24,16 @@ export const municipalityParams = z.object({ municipality: z.string().regex(/^[a
 export const applicationParams = municipalityParams.extend({ id: z.uuid() });
 export const idempotencyHeaders = z.object({ 'idempotency-key': z.string().trim().min(8).max(200) }).loose();
 
+/** The caller's language, from Accept-Language. */
+export function requestLang(req: FastifyRequest): Lang {
+  return negotiateLang(req.headers['accept-language']);
+}
+
+/** The Idempotency-Key of a write (the route's `idempotencyHeaders` schema has required it). */
+export function idempotencyKey(req: FastifyRequest): string {
+  return (req.headers['idempotency-key'] as string).trim();
+}
+
 export function notFound(req: FastifyRequest, reply: FastifyReply) {
   return reply
     .code(404)
@@ -31,6 +43,20 @@ export function notFound(req: FastifyRequest, reply: FastifyReply) {
 
 export function sendProblem(reply: FastifyReply, p: Problem) {
   return reply.code(p.status).type(PROBLEM_JSON).send(p);
+}
+
+/** 400 naming one field of the body (pointer `/<field>`), with a stable code and the message in the caller's language. */
+export function fieldProblem(lang: Lang, field: string, code: string, message: string): Problem {
+  return invalidInput(lang, [{ pointer: `/${field}`, field, code, message }]);
+}
+
+/** 409 with a stable `code`, the same value as `conflict` (as the case routes' conflicts carry it). */
+export function codedConflict<C extends string>(
+  lang: Lang,
+  code: C,
+  detail?: string,
+): Problem & { readonly code: C; readonly conflict: C } {
+  return { ...problem('conflict', lang, detail), code, conflict: code };
 }
 
 /**
@@ -60,6 +86,19 @@ export function maySeeCase(principal: Principal, protectedIdentity: boolean | nu
 /** The signed-in staff member as the audit log names them: subject and roles. */
 export function staffActor(req: FastifyRequest): { actor: string; role: string } {
   return { actor: req.principal!.subject, role: req.principal!.roles.join(',') };
+}
+
+/**
+ * "A read that cannot be logged is not served", by the signed-in staff member: the read entry
+ * (actor and roles from the request) is in the audit log before `read` runs.
+ */
+export function staffRead<T>(
+  db: Kysely<Database>,
+  req: FastifyRequest,
+  entry: Omit<AuditEntry, 'actor' | 'role' | 'action'>,
+  read: () => T | Promise<T>,
+): Promise<T> {
+  return withAuditedRead(db, { ...staffActor(req), ...entry }, read);
 }
 
 /**

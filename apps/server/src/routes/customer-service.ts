@@ -12,27 +12,30 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { personnummerSchema } from '@tillit/domain';
 import type { RuleBook } from '@tillit/rules';
-import { appendAudit, withAuditedRead } from '../audit.ts';
+import { appendAudit } from '../audit.ts';
 import { requireRole } from '../auth/plugin.ts';
 import { bookOnBehalf } from '../customer-service/booking.ts';
 import { matchPerson, personView, serviceableApplication } from '../customer-service/lookup.ts';
-import { BOOKING_CONFLICT_TEXT, SLOT_PROBLEM_TEXT } from '../customer-service/texts.ts';
+import { BOOKING_CONFLICT_TEXT } from '../customer-service/texts.ts';
 import { MEETING_MODES } from '../db/schema-meetings.ts';
 import { activeBooking, offerFor } from '../meetings/service.ts';
-import type { MeetingConflict } from '../meetings/service.ts';
-import { invalidInput, negotiateLang, problem, problemSchema } from '../problems.ts';
-import type { Problem } from '../problems.ts';
+import { problemSchema } from '../problems.ts';
 import { swedishDate } from '../swedish-time.ts';
 import {
   applicationParams,
+  codedConflict,
   handledBy,
-  idempotencyHeaders,
+  idempotencyKey,
   municipalityParams,
   notFound,
+  requestLang,
   sendProblem,
   staffActor,
+  staffRead,
 } from './common.ts';
 import type { CaseRoutesOptions } from './common.ts';
+import { bookingChoiceOptions, sendBookingOutcome } from './booking-choice.ts';
+import type { BookingMode } from './booking-choice.ts';
 
 const TAG = 'customer-service';
 
@@ -112,19 +115,6 @@ const offerSchema = z
 
 const choiceBody = z.strictObject({ slotId: z.uuid() }).meta({ id: 'CustomerServiceMeetingChoice' });
 
-const lang = (req: FastifyRequest) => negotiateLang(req.headers['accept-language']);
-
-/** 409 with a stable `code` (and the same value as `conflict`), as the meetings routes answer. */
-function bookingConflict(reply: FastifyReply, code: MeetingConflict, req: FastifyRequest) {
-  const l = lang(req);
-  const body: Problem & { readonly code: MeetingConflict; readonly conflict: MeetingConflict } = {
-    ...problem('conflict', l, BOOKING_CONFLICT_TEXT[code][l]),
-    code,
-    conflict: code,
-  };
-  return sendProblem(reply, body);
-}
-
 export async function customerServiceRoutes(
   app: FastifyInstance,
   opts: CaseRoutesOptions & { readonly rulebook: RuleBook },
@@ -173,7 +163,12 @@ export async function customerServiceRoutes(
             purpose: 'customer-service-lookup',
           });
       });
-      return personView(db, { municipality, ids: match.ids, payday: m.settings.payday }, swedishDate(), lang(req));
+      return personView(
+        db,
+        { municipality, ids: match.ids, payday: m.settings.payday },
+        swedishDate(),
+        requestLang(req),
+      );
     },
   );
 
@@ -192,11 +187,14 @@ export async function customerServiceRoutes(
       const { municipality, id } = req.params as z.infer<typeof applicationParams>;
       const found = await serviceableApplication(db, municipality, id);
       if (!found) return notFound(req, reply);
-      if (found.status === 'withdrawn') return bookingConflict(reply, 'withdrawn', req);
-      return withAuditedRead(
+      if (found.status === 'withdrawn') {
+        const l = requestLang(req);
+        return sendProblem(reply, codedConflict(l, 'withdrawn', BOOKING_CONFLICT_TEXT.withdrawn[l]));
+      }
+      return staffRead(
         db,
+        req,
         {
-          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'application',
           objectId: id,
@@ -210,33 +208,15 @@ export async function customerServiceRoutes(
     },
   );
 
-  const choose = (mode: 'book' | 'reschedule') => async (req: FastifyRequest, reply: FastifyReply) => {
+  const choose = (mode: BookingMode) => async (req: FastifyRequest, reply: FastifyReply) => {
     const { municipality, id } = req.params as z.infer<typeof applicationParams>;
     const { slotId } = req.body as z.infer<typeof choiceBody>;
-    const key = (req.headers['idempotency-key'] as string).trim();
+    const key = idempotencyKey(req);
     const out = await bookOnBehalf(db, { municipality, id }, { slotId, key, mode }, staffActor(req), new Date());
-    if (out.ok) return reply.code(mode === 'book' ? 201 : 200).send(out.booking);
-    if (out.reason === 'not-found') return notFound(req, reply);
-    if (out.reason === 'conflict') return bookingConflict(reply, out.conflict, req);
-    const l = lang(req);
-    return sendProblem(
-      reply,
-      invalidInput(l, [
-        { pointer: '/slotId', field: 'slotId', code: out.code, message: SLOT_PROBLEM_TEXT[out.code][l] },
-      ]),
-    );
+    return sendBookingOutcome(req, reply, out, mode, BOOKING_CONFLICT_TEXT);
   };
-  const chooseOptions = (summary: string, ok: 200 | 201) => ({
-    preValidation: guard,
-    schema: {
-      tags: [TAG],
-      summary,
-      params: applicationParams,
-      headers: idempotencyHeaders,
-      body: choiceBody,
-      response: { [ok]: bookingSchema, 400: problemSchema, 404: problemSchema, 409: problemSchema },
-    },
-  });
+  const chooseOptions = (summary: string, ok: 200 | 201) =>
+    bookingChoiceOptions({ preValidation: guard, tag: TAG, body: choiceBody, booking: bookingSchema }, summary, ok);
 
   app.post(
     `${base}/applications/:id/meeting`,

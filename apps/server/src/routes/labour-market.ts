@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { EXIT_REASONS, monthsBetween } from '@tillit/domain';
 import type { Lang, RuleBook } from '@tillit/rules';
-import { withAuditedRead } from '../audit.ts';
+import type { AuditDetails } from '../audit.ts';
 import { requireRole } from '../auth/plugin.ts';
 import { MEASURE_END_REASONS, MEASURE_TYPES, MEETING_OUTCOMES } from '../db/schema-labour-market.ts';
 import { MEETING_MODES } from '../db/schema-meetings.ts';
@@ -32,10 +32,21 @@ import {
   savePlan,
 } from '../labour-market/service.ts';
 import type { Actor, FieldCode, LabourMarketConflict, WriteResult } from '../labour-market/service.ts';
-import { invalidInput, negotiateLang, problem, problemSchema } from '../problems.ts';
-import type { Problem } from '../problems.ts';
+import { problemSchema } from '../problems.ts';
 import { swedishDate } from '../swedish-time.ts';
-import { handledBy, idempotencyHeaders, municipalityParams, notFound, sendProblem, staffActor } from './common.ts';
+import {
+  codedConflict,
+  fieldProblem,
+  handledBy,
+  idempotencyHeaders,
+  idempotencyKey,
+  municipalityParams,
+  notFound,
+  requestLang,
+  sendProblem,
+  staffActor,
+  staffRead,
+} from './common.ts';
 import type { CaseRoutesOptions } from './common.ts';
 
 const TAG = 'labour-market';
@@ -304,32 +315,20 @@ const FIELD_TEXTS: Record<FieldCode, Record<Lang, string>> = {
   },
 };
 
-const lang = (req: FastifyRequest) => negotiateLang(req.headers['accept-language']);
-const keyOf = (req: FastifyRequest) => (req.headers['idempotency-key'] as string).trim();
-
-/** Answers a write's outcome: the value with `status`, or its problem. */
+/** Answers a write's outcome: the value with `status` (a replay of a creation: 200), or its problem. */
 function answer<T>(req: FastifyRequest, reply: FastifyReply, out: WriteResult<T>, status: 200 | 201) {
-  const l = lang(req);
+  const l = requestLang(req);
   if (out.ok) return reply.code(out.replay && status === 201 ? 200 : status).send(out.value);
   switch (out.reason) {
     case 'not-found':
       return notFound(req, reply);
     case 'invalid':
-      return sendProblem(
-        reply,
-        invalidInput(l, [
-          { pointer: `/${out.field}`, field: out.field, code: out.code, message: FIELD_TEXTS[out.code][l] },
-        ]),
-      );
-    case 'conflict': {
-      const p: Problem & { code: string; conflict: string; currentVersion?: number } = {
-        ...problem('conflict', l, CONFLICTS[out.conflict][l]),
-        code: out.conflict,
-        conflict: out.conflict,
+      return sendProblem(reply, fieldProblem(l, out.field, out.code, FIELD_TEXTS[out.code][l]));
+    case 'conflict':
+      return sendProblem(reply, {
+        ...codedConflict(l, out.conflict, CONFLICTS[out.conflict][l]),
         ...(out.current !== undefined ? { currentVersion: out.current } : {}),
-      };
-      return sendProblem(reply, p);
-    }
+      });
   }
 }
 
@@ -348,7 +347,70 @@ export async function labourMarketRoutes(
   const participant = `${base}/participants/:participantId`;
   const WRITE_PROBLEMS = { 400: problemSchema, 404: problemSchema, 409: problemSchema } as const;
 
-  const actorOf = (req: FastifyRequest): Actor => ({ ...staffActor(req), name: req.principal!.name ?? null });
+  /** Who writes: the caller as the audit log names them, and as the viewer of protected identities. */
+  const writer = (req: FastifyRequest) => ({
+    actor: { ...staffActor(req), name: req.principal!.name ?? null } satisfies Actor,
+    viewer: req.principal!,
+  });
+
+  /**
+   * A coach's write: the schema with the write problems (and the Idempotency-Key unless `keyed` is
+   * false); `run` gets the parsed path and body; its outcome is answered with `status`.
+   */
+  function coachWrite<P extends z.ZodType, B extends z.ZodType, T>(
+    method: 'POST' | 'PUT',
+    url: string,
+    doc: {
+      readonly summary: string;
+      readonly description: string;
+      readonly params: P;
+      readonly body: B;
+      readonly response: Readonly<Record<number, z.ZodType>>;
+      readonly keyed?: boolean;
+    },
+    status: 200 | 201,
+    run: (params: z.infer<P>, body: z.infer<B>, req: FastifyRequest) => Promise<WriteResult<T>>,
+  ): void {
+    app.route({
+      method,
+      url,
+      preValidation: coach,
+      schema: {
+        tags: [TAG],
+        summary: doc.summary,
+        description: doc.description,
+        params: doc.params,
+        ...(doc.keyed === false ? {} : { headers: idempotencyHeaders }),
+        body: doc.body,
+        response: { ...doc.response, ...WRITE_PROBLEMS },
+      },
+      handler: async (req, reply) =>
+        answer(req, reply, await run(req.params as z.infer<P>, req.body as z.infer<B>, req), status),
+    });
+  }
+
+  /** Serves `read` once the caller's read of the participant is in the audit log. */
+  const participantRead = <T>(
+    req: FastifyRequest,
+    purpose: string,
+    objectId: string | null,
+    details: AuditDetails | undefined,
+    read: () => T | Promise<T>,
+  ) => {
+    const { municipality } = req.params as z.infer<typeof municipalityParams>;
+    return staffRead(
+      db,
+      req,
+      {
+        municipalityId: municipality,
+        objectType: 'labour-market-participant',
+        objectId,
+        purpose,
+        ...(details !== undefined ? { details } : {}),
+      },
+      read,
+    );
+  };
 
   app.get(
     `${base}/participants`,
@@ -371,31 +433,21 @@ export async function labourMarketRoutes(
       const { municipality } = req.params as z.infer<typeof municipalityParams>;
       const q = req.query as z.infer<typeof listQuery>;
       const today = swedishDate();
-      return withAuditedRead(
-        db,
-        {
-          ...staffActor(req),
-          municipalityId: municipality,
-          objectType: 'labour-market-participant',
-          objectId: null,
-          purpose: 'labour-market-participant-list',
-          details: { state: q.state ?? 'all' },
-        },
-        async () => ({
-          today,
-          ...(await listParticipants(db, municipality, req.principal!, q.state ? { state: q.state } : {}, today)),
-        }),
-      );
+      return participantRead(req, 'labour-market-participant-list', null, { state: q.state ?? 'all' }, async () => ({
+        today,
+        ...(await listParticipants(db, municipality, req.principal!, q.state ? { state: q.state } : {}, today)),
+      }));
     },
   );
 
-  /** Answers 404 unless the participant exists here and the caller may see them. */
-  const seen = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    const { municipality, participantId } = req.params as z.infer<typeof participantParams>;
-    if (await participantVisible(db, municipality, participantId, req.principal!)) return true;
-    await notFound(req, reply);
-    return false;
-  };
+  /** A participant's read: 404 unless the participant exists here and the caller may see them. */
+  const readParticipant =
+    <T>(purpose: string, read: (municipality: string, participantId: string, req: FastifyRequest) => Promise<T>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const { municipality, participantId } = req.params as z.infer<typeof participantParams>;
+      if (!(await participantVisible(db, municipality, participantId, req.principal!))) return notFound(req, reply);
+      return participantRead(req, purpose, participantId, undefined, () => read(municipality, participantId, req));
+    };
 
   app.get(
     participant,
@@ -408,21 +460,11 @@ export async function labourMarketRoutes(
         response: { 200: participantView, 404: problemSchema },
       },
     },
-    async (req, reply) => {
-      const { municipality, participantId } = req.params as z.infer<typeof participantParams>;
-      if (!(await seen(req, reply))) return reply;
-      return withAuditedRead(
-        db,
-        {
-          ...staffActor(req),
-          municipalityId: municipality,
-          objectType: 'labour-market-participant',
-          objectId: participantId,
-          purpose: 'labour-market-participant-view',
-        },
-        async () => (await getParticipant(db, municipality, participantId, req.principal!, swedishDate()))!,
-      );
-    },
+    readParticipant(
+      'labour-market-participant-view',
+      async (municipality, participantId, req) =>
+        (await getParticipant(db, municipality, participantId, req.principal!, swedishDate()))!,
+    ),
   );
 
   app.get(
@@ -436,143 +478,88 @@ export async function labourMarketRoutes(
         response: { 200: z.object({ versions: z.array(planView) }), 404: problemSchema },
       },
     },
-    async (req, reply) => {
-      const { municipality, participantId } = req.params as z.infer<typeof participantParams>;
-      if (!(await seen(req, reply))) return reply;
-      return withAuditedRead(
-        db,
-        {
-          ...staffActor(req),
-          municipalityId: municipality,
-          objectType: 'labour-market-participant',
-          objectId: participantId,
-          purpose: 'labour-market-plan-view',
-        },
-        async () => ({ versions: await planVersions(db, municipality, participantId) }),
-      );
-    },
+    readParticipant('labour-market-plan-view', async (municipality, participantId) => ({
+      versions: await planVersions(db, municipality, participantId),
+    })),
   );
 
-  app.put(
+  coachWrite(
+    'PUT',
     `${participant}/plan`,
     {
-      preValidation: coach,
-      schema: {
-        tags: [TAG],
-        summary: 'A new version of the plan (goals, activities with dates); earlier versions are kept',
-        description:
-          'On the version read (basedOnVersion; 0 for the first): a newer version answers 409 stale-plan with ' +
-          'currentVersion. Idempotent on Idempotency-Key.',
-        params: participantParams,
-        headers: idempotencyHeaders,
-        body: planBody,
-        response: { 200: planView, ...WRITE_PROBLEMS },
-      },
+      summary: 'A new version of the plan (goals, activities with dates); earlier versions are kept',
+      description:
+        'On the version read (basedOnVersion; 0 for the first): a newer version answers 409 stale-plan with ' +
+        'currentVersion. Idempotent on Idempotency-Key.',
+      params: participantParams,
+      body: planBody,
+      response: { 200: planView },
     },
-    async (req, reply) => {
-      const { municipality, participantId } = req.params as z.infer<typeof participantParams>;
-      const body = req.body as z.infer<typeof planBody>;
-      const out = await savePlan(
-        db,
-        { municipality, participantId },
-        { ...body, key: keyOf(req) },
-        actorOf(req),
-        req.principal!,
-      );
-      return answer(req, reply, out, 200);
+    200,
+    ({ municipality, participantId }, body, req) => {
+      const { actor, viewer } = writer(req);
+      return savePlan(db, { municipality, participantId }, { ...body, key: idempotencyKey(req) }, actor, viewer);
     },
   );
 
-  app.post(
+  coachWrite(
+    'POST',
     `${participant}/measures`,
     {
-      preValidation: coach,
-      schema: {
-        tags: [TAG],
-        summary: 'Enrol the participant in a measure (type, provider, start, planned end)',
-        description:
-          'Not while the track is exited (409 track-exited). Idempotent on Idempotency-Key (a retry answers 200).',
-        params: participantParams,
-        headers: idempotencyHeaders,
-        body: measureBody,
-        response: { 200: measureView, 201: measureView, ...WRITE_PROBLEMS },
-      },
+      summary: 'Enrol the participant in a measure (type, provider, start, planned end)',
+      description:
+        'Not while the track is exited (409 track-exited). Idempotent on Idempotency-Key (a retry answers 200).',
+      params: participantParams,
+      body: measureBody,
+      response: { 200: measureView, 201: measureView },
     },
-    async (req, reply) => {
-      const { municipality, participantId } = req.params as z.infer<typeof participantParams>;
-      const body = req.body as z.infer<typeof measureBody>;
-      const out = await enrolMeasure(
-        db,
-        { municipality, participantId },
-        { ...body, key: keyOf(req) },
-        actorOf(req),
-        req.principal!,
-        swedishDate(),
-      );
-      return answer(req, reply, out, 201);
+    201,
+    ({ municipality, participantId }, body, req) => {
+      const { actor, viewer } = writer(req);
+      const scope = { municipality, participantId };
+      return enrolMeasure(db, scope, { ...body, key: idempotencyKey(req) }, actor, viewer, swedishDate());
     },
   );
 
-  app.post(
+  coachWrite(
+    'POST',
     `${participant}/measures/:measureId/end`,
     {
-      preValidation: coach,
-      schema: {
-        tags: [TAG],
-        summary: 'End a measure on a day, with why',
-        description:
-          'Not before it started, not in the future. Ending it again the same way answers the same; otherwise ' +
-          '409 measure-ended.',
-        params: measureParams,
-        body: endBody,
-        response: { 200: measureView, ...WRITE_PROBLEMS },
-      },
+      summary: 'End a measure on a day, with why',
+      description:
+        'Not before it started, not in the future. Ending it again the same way answers the same; otherwise ' +
+        '409 measure-ended.',
+      params: measureParams,
+      body: endBody,
+      response: { 200: measureView },
+      keyed: false,
     },
-    async (req, reply) => {
-      const { municipality, participantId, measureId } = req.params as z.infer<typeof measureParams>;
-      const body = req.body as z.infer<typeof endBody>;
-      const out = await endMeasure(
-        db,
-        { municipality, participantId, measureId },
-        body,
-        actorOf(req),
-        req.principal!,
-        swedishDate(),
-      );
-      return answer(req, reply, out, 200);
+    200,
+    (scope, body, req) => {
+      const { actor, viewer } = writer(req);
+      return endMeasure(db, scope, body, actor, viewer, swedishDate());
     },
   );
 
-  app.post(
+  coachWrite(
+    'POST',
     `${participant}/exits`,
     {
-      preValidation: coach,
-      schema: {
-        tags: [TAG],
-        summary: 'Record an exit (avslut) to work, studies or other',
-        description:
-          'The exit counts unless the person applies again within three calendar months after the exit date; then the ' +
-          'track is reopened and the exit is voided (derived whenever read). Not in the future, after the last exit, ' +
-          'not while exited (409 already-exited). Ongoing measures end on the exit date. Idempotent on ' +
-          'Idempotency-Key (a retry answers 200).',
-        params: participantParams,
-        headers: idempotencyHeaders,
-        body: exitBody,
-        response: { 200: exitView, 201: exitView, ...WRITE_PROBLEMS },
-      },
+      summary: 'Record an exit (avslut) to work, studies or other',
+      description:
+        'The exit counts unless the person applies again within three calendar months after the exit date; then the ' +
+        'track is reopened and the exit is voided (derived whenever read). Not in the future, after the last exit, ' +
+        'not while exited (409 already-exited). Ongoing measures end on the exit date. Idempotent on ' +
+        'Idempotency-Key (a retry answers 200).',
+      params: participantParams,
+      body: exitBody,
+      response: { 200: exitView, 201: exitView },
     },
-    async (req, reply) => {
-      const { municipality, participantId } = req.params as z.infer<typeof participantParams>;
-      const body = req.body as z.infer<typeof exitBody>;
-      const out = await recordExit(
-        db,
-        { municipality, participantId },
-        { reason: body.reason, exitDate: body.exitDate, note: body.note ?? null, key: keyOf(req) },
-        actorOf(req),
-        req.principal!,
-        swedishDate(),
-      );
-      return answer(req, reply, out, 201);
+    201,
+    ({ municipality, participantId }, body, req) => {
+      const { actor, viewer } = writer(req);
+      const exit = { reason: body.reason, exitDate: body.exitDate, note: body.note ?? null, key: idempotencyKey(req) };
+      return recordExit(db, { municipality, participantId }, exit, actor, viewer, swedishDate());
     },
   );
 
@@ -594,10 +581,10 @@ export async function labourMarketRoutes(
       const { municipality, meetingId } = req.params as z.infer<typeof meetingParams>;
       const m = await getMeeting(db, municipality, meetingId, req.principal!);
       if (!m) return notFound(req, reply);
-      return withAuditedRead(
+      return staffRead(
         db,
+        req,
         {
-          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'meeting',
           objectId: meetingId,
@@ -609,34 +596,23 @@ export async function labourMarketRoutes(
     },
   );
 
-  app.post(
+  coachWrite(
+    'POST',
     `${base}/meetings/:meetingId/notes`,
     {
-      preValidation: coach,
-      schema: {
-        tags: [TAG],
-        summary: "Write a note on a meeting, perhaps with how it went (held / no-show: the meeting's status)",
-        description:
-          'Notes are kept as written (a journal). An outcome only once the meeting has begun. Idempotent on ' +
-          'Idempotency-Key (a retry answers 200).',
-        params: meetingParams,
-        headers: idempotencyHeaders,
-        body: noteBody,
-        response: { 200: noteView, 201: noteView, ...WRITE_PROBLEMS },
-      },
+      summary: "Write a note on a meeting, perhaps with how it went (held / no-show: the meeting's status)",
+      description:
+        'Notes are kept as written (a journal). An outcome only once the meeting has begun. Idempotent on ' +
+        'Idempotency-Key (a retry answers 200).',
+      params: meetingParams,
+      body: noteBody,
+      response: { 200: noteView, 201: noteView },
     },
-    async (req, reply) => {
-      const { municipality, meetingId } = req.params as z.infer<typeof meetingParams>;
-      const body = req.body as z.infer<typeof noteBody>;
-      const out = await addMeetingNote(
-        db,
-        { municipality, meetingId },
-        { outcome: body.outcome ?? null, text: body.text, key: keyOf(req) },
-        actorOf(req),
-        req.principal!,
-        new Date(),
-      );
-      return answer(req, reply, out, 201);
+    201,
+    ({ municipality, meetingId }, body, req) => {
+      const { actor, viewer } = writer(req);
+      const note = { outcome: body.outcome ?? null, text: body.text, key: idempotencyKey(req) };
+      return addMeetingNote(db, { municipality, meetingId }, note, actor, viewer, new Date());
     },
   );
 
@@ -663,23 +639,14 @@ export async function labourMarketRoutes(
       const from = q.from ?? monthsBack(to, 11);
       const months = monthsBetween(from, to).length;
       if (months > MAX_MONTHS) {
-        const l = lang(req);
-        return sendProblem(
-          reply,
-          invalidInput(l, [
-            {
-              pointer: '/from',
-              field: 'from',
-              code: 'range-too-long',
-              message: l === 'sv' ? `Välj högst ${MAX_MONTHS} månader.` : `Choose at most ${MAX_MONTHS} months.`,
-            },
-          ]),
-        );
+        const l = requestLang(req);
+        const message = l === 'sv' ? `Välj högst ${MAX_MONTHS} månader.` : `Choose at most ${MAX_MONTHS} months.`;
+        return sendProblem(reply, fieldProblem(l, 'from', 'range-too-long', message));
       }
-      return withAuditedRead(
+      return staffRead(
         db,
+        req,
         {
-          ...staffActor(req),
           municipalityId: municipality,
           objectType: 'labour-market-outcomes',
           objectId: null,

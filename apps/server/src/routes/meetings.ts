@@ -26,11 +26,12 @@ import {
   withdrawSlot,
 } from '../meetings/service.ts';
 import type { ApplicantScope, MeetingConflict, SlotView } from '../meetings/service.ts';
-import { invalidInput, negotiateLang, problem, problemSchema } from '../problems.ts';
+import { negotiateLang, problem, problemSchema } from '../problems.ts';
 import type { Problem } from '../problems.ts';
 import { swedishDate } from '../swedish-time.ts';
 import {
   applicationParams,
+  codedConflict,
   handledBy,
   idempotencyHeaders,
   maySeeCase,
@@ -40,6 +41,8 @@ import {
   staffActor,
 } from './common.ts';
 import type { CaseRoutesOptions } from './common.ts';
+import { bookingChoiceOptions, sendBookingOutcome } from './booking-choice.ts';
+import type { BookingMode } from './booking-choice.ts';
 
 const TAG = 'meetings';
 
@@ -177,17 +180,8 @@ function meetingConflict(
   lang: Lang,
   detail?: string,
 ): Problem & { readonly code: ConflictCode; readonly conflict: ConflictCode } {
-  const text = detail ?? (code === 'slot-overlap' ? undefined : CONFLICTS[code][lang]);
-  return { ...problem('conflict', lang, text), code, conflict: code };
+  return codedConflict(lang, code, detail ?? (code === 'slot-overlap' ? undefined : CONFLICTS[code][lang]));
 }
-
-const SLOT_ID_PROBLEMS: Record<'unknown-slot' | 'slot-not-offered', Record<Lang, string>> = {
-  'unknown-slot': { sv: 'Det finns ingen sådan tid.', en: 'There is no such time.' },
-  'slot-not-offered': {
-    sv: 'Tiden går inte att boka. Välj en av de erbjudna tiderna.',
-    en: 'That time cannot be booked. Choose one of the times offered.',
-  },
-};
 
 /** A slot's time as a person in Sweden reads it: 2026-11-16 09:00–09:45. */
 function swedishSpan(s: SlotView): string {
@@ -418,33 +412,19 @@ export async function meetingRoutes(app: FastifyInstance, opts: CaseRoutesOption
   );
 
   /** Books (POST) or moves (PUT) the meeting; the answers of both. */
-  const choose = (mode: 'book' | 'reschedule') => async (req: FastifyRequest, reply: FastifyReply) => {
+  const choose = (mode: BookingMode) => async (req: FastifyRequest, reply: FastifyReply) => {
     const scope = ownScope(req, reply);
     if (!scope) return reply;
     const { slotId } = req.body as z.infer<typeof bookingBody>;
-    const l = lang(req);
     const out = await bookSlot(db, scope, { slotId, key: keyOf(req), mode }, applicantActor(req), new Date());
-    if (out.ok) return reply.code(mode === 'book' ? 201 : 200).send(out.booking);
-    if (out.reason === 'not-found') return notFound(req, reply);
-    if (out.reason === 'conflict') return sendProblem(reply, meetingConflict(out.conflict, l));
-    return sendProblem(
-      reply,
-      invalidInput(l, [
-        { pointer: '/slotId', field: 'slotId', code: out.code, message: SLOT_ID_PROBLEMS[out.code][l] },
-      ]),
-    );
+    return sendBookingOutcome(req, reply, out, mode, CONFLICTS);
   };
-  const chooseSchema = (summary: string, ok: 200 | 201) => ({
-    preValidation: applicant,
-    schema: {
-      tags: [TAG],
+  const chooseSchema = (summary: string, ok: 200 | 201) =>
+    bookingChoiceOptions(
+      { preValidation: applicant, tag: TAG, body: bookingBody, booking: bookingSchema },
       summary,
-      params: applicationParams,
-      headers: idempotencyHeaders,
-      body: bookingBody,
-      response: { [ok]: bookingSchema, 400: problemSchema, 404: problemSchema, 409: problemSchema },
-    },
-  });
+      ok,
+    );
 
   app.post(
     meetingPath,
