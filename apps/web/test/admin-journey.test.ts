@@ -23,12 +23,7 @@ const nextYear = Number(swedishDate().slice(0, 4)) + 1;
 
 describe('two administrators', () => {
   it("change a setting on record, and confirm next year's riksnorm, which switches the year's automation on", async () => {
-    const context = await j.context();
-    const page = await context.newPage();
-    await page.goto(url('/personal/admin'));
-    await page.getByRole('main').getByRole('button', { name: 'Logga in som personal' }).click();
-    await j.signIn(page, 'ekby-admin');
-    await page.waitForURL(url('/personal/admin'));
+    const { context, page } = await j.staffPage('ekby-admin', '/personal/admin');
     await page.getByRole('heading', { level: 1, name: 'Kommunens inställningar' }).waitFor();
     await j.axe(page, 'the settings');
 
@@ -88,12 +83,7 @@ describe('two administrators', () => {
     await j.h.apply('web', 0, 'renewal', 'admin-journey-before', { month: `${nextYear}-01` });
     expect(await j.h.drain()).toEqual(['needs-person']);
 
-    const second = await j.context();
-    const page2 = await second.newPage();
-    await page2.goto(url('/personal/admin/regelbok'));
-    await page2.getByRole('main').getByRole('button', { name: 'Logga in som personal' }).click();
-    await j.signIn(page2, 'ekby-admin-2');
-    await page2.waitForURL(url('/personal/admin/regelbok'));
+    const { context: second, page: page2 } = await j.staffPage('ekby-admin-2', '/personal/admin/regelbok');
     const year2 = page2.getByRole('region', { name: String(nextYear) });
     await year2.getByText('Infört av Ebba Ekholm', { exact: false }).waitFor();
     await j.axe(page2, 'the change for the second administrator');

@@ -35,13 +35,7 @@ describe('an auditor', () => {
     const amount = Number(decision.amount_ore) / 100;
     expect(amount).toBeGreaterThan(0);
 
-    const context = await j.context();
-    const page = await context.newPage();
-    await page.goto(url('/personal/granskning'));
-    await page.getByRole('heading', { level: 1, name: 'Logga in som personal' }).waitFor();
-    await page.getByRole('main').getByRole('button', { name: 'Logga in som personal' }).click();
-    await j.signIn(page, 'ekby-auditor');
-    await page.waitForURL(url('/personal/granskning'));
+    const { context, page } = await j.staffPage('ekby-auditor', '/personal/granskning');
     await page.getByRole('heading', { level: 1, name: 'Granskning' }).waitFor();
     await j.axe(page, 'the audit page');
 

@@ -5,7 +5,6 @@
  * the applicant, kommunicering and a completion request; the applicant reads the message on their
  * own page. axe on every page and state.
  */
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJourney } from './journey.ts';
 import type { Journey } from './journey.ts';
@@ -23,17 +22,6 @@ const url = (path: string) => `${j.h.server.url}${path}`;
 const inDays = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
 
-/** A staff member signed in a fresh browser, on `path`. */
-async function staffPage(user: string, path: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await j.context();
-  const page = await context.newPage();
-  await page.goto(url(path));
-  await page.getByRole('main').getByRole('button', { name: 'Logga in som personal' }).click();
-  await j.signIn(page, user);
-  await page.waitForURL(url(path));
-  return { context, page };
-}
-
 describe('the caseworker', () => {
   it('adjusts a cost above the threshold, a second caseworker approves, the first decides', async () => {
     const id = await j.h.apply('web', 0, 'new', 'tools-adjust');
@@ -42,7 +30,7 @@ describe('the caseworker', () => {
     const v1 = (before.body.calculations as { version: number; amount: number }[])[0]!;
     expect(v1.version).toBe(1);
 
-    const { context, page } = await staffPage('ekby-caseworker', '/personal');
+    const { context, page } = await j.staffPage('ekby-caseworker', '/personal');
     await page.getByRole('heading', { level: 1, name: 'Handläggning' }).waitFor();
     await page.getByRole('link', { name: /Öppna ärendet 1/ }).waitFor();
     await j.axe(page, 'the queues');
@@ -137,7 +125,7 @@ describe('the caseworker', () => {
     expect(v1.amount - adjustment!.amount).toBe(3200);
 
     // A second caseworker approves.
-    const second = await staffPage('ekby-protected-caseworker', `/personal/arende/ekby/${id}`);
+    const second = await j.staffPage('ekby-protected-caseworker', `/personal/arende/ekby/${id}`);
     await second.page.getByRole('heading', { level: 1, name: 'Ärende november 2026' }).waitFor();
     await second.page.getByText('Erika Ek har ärendet.').waitFor();
     await j.axe(second.page, 'the case for the second caseworker');
@@ -163,7 +151,7 @@ describe('the caseworker', () => {
   it('writes to the applicant, sends kommunicering and asks for completion; the applicant reads the message', async () => {
     const id = await j.h.apply('web', 1, 'new', 'tools-complete');
     expect(await j.h.drain()).toEqual(['needs-person']);
-    const { context, page } = await staffPage('ekby-caseworker', `/personal/arende/ekby/${id}`);
+    const { context, page } = await j.staffPage('ekby-caseworker', `/personal/arende/ekby/${id}`);
     await page.getByRole('heading', { level: 1, name: 'Ärende november 2026' }).waitFor();
 
     const text = 'Hej! Vi behöver din hyresavi för november. Ladda upp den på din sida.';

@@ -70,13 +70,7 @@ describe('a labour-market coach', () => {
       db,
     );
 
-    const context = await j.context();
-    const page = await context.newPage();
-    await page.goto(url('/personal/coach'));
-    await page.getByRole('heading', { level: 1, name: 'Logga in som personal' }).waitFor();
-    await page.getByRole('main').getByRole('button', { name: 'Logga in som personal' }).click();
-    await j.signIn(page, 'ekby-coach');
-    await page.waitForURL(url('/personal/coach'));
+    const { context, page } = await j.staffPage('ekby-coach', '/personal/coach');
     await page.getByRole('heading', { level: 1, name: 'Min kalender' }).waitFor();
     await page.getByRole('link', { name: 'Möte med Sara Sökande' }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'Lägg till tider' }).waitFor();

@@ -54,13 +54,7 @@ describe('customer service', () => {
       })
       .execute();
 
-    const context = await j.context();
-    const page = await context.newPage();
-    await page.goto(url('/personal/kundtjanst'));
-    await page.getByRole('heading', { level: 1, name: 'Logga in som personal' }).waitFor();
-    await page.getByRole('main').getByRole('button', { name: 'Logga in som personal' }).click();
-    await j.signIn(page, 'ekby-customer-service');
-    await page.waitForURL(url('/personal/kundtjanst'));
+    const { context, page } = await j.staffPage('ekby-customer-service', '/personal/kundtjanst');
     await page.getByRole('heading', { level: 1, name: 'Kundtjänst' }).waitFor();
     await j.axe(page, 'the customer service search');
 

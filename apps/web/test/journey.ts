@@ -27,6 +27,10 @@ export interface Journey {
   axe(page: Page, what: string): Promise<void>;
   /** Signs in through the test identity provider's page as the user (button value = user id). */
   signIn(page: Page, user: string): Promise<void>;
+  /** From the staff sign-in page (Swedish) the page is on: signs in as the user and waits to be back there. */
+  signInAsStaff(page: Page, user: string): Promise<void>;
+  /** A staff member signed in, in a fresh browser, on the staff page `path`. */
+  staffPage(user: string, path: string): Promise<{ context: BrowserContext; page: Page }>;
   /** The pipeline, a caseworker who clears the new-application flag and decides, payments and letters. */
   decideAsCaseworker(id: string): Promise<void>;
   /** The pipeline, payments and letters for an application that needs no person. */
@@ -44,6 +48,23 @@ export async function startJourney(households = 3): Promise<Journey> {
     await seedDemoSlots(h.server.store.db, { municipality, coachSubject, coachName, from: new Date(), workingDays: 6 });
   const browser = await launchChromium();
   const db = h.server.store.db;
+  const signIn = async (page: Page, user: string) => {
+    await page.waitForURL((u) => u.pathname.startsWith('/interaction/'));
+    await page.locator(`button[value="${user}"]`).click();
+  };
+  const signInAsStaff = async (page: Page, user: string) => {
+    const back = page.url();
+    await page.getByRole('heading', { level: 1, name: 'Logga in som personal' }).waitFor();
+    await page.getByRole('main').getByRole('button', { name: 'Logga in som personal' }).click();
+    await signIn(page, user);
+    await page.waitForURL(back);
+  };
+  const context = async (locale = 'sv-SE') => {
+    const c = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+    await c.clock.setFixedTime(BROWSER_NOW);
+    c.setDefaultTimeout(10_000);
+    return c;
+  };
   const lettersAndPayments = async () => {
     await schedulePayments(db, h.server.municipalities);
     await issuePendingLetters(h.server.app.letters);
@@ -51,20 +72,20 @@ export async function startJourney(households = 3): Promise<Journey> {
   return {
     h,
     browser,
-    async context(locale = 'sv-SE') {
-      const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
-      await context.clock.setFixedTime(BROWSER_NOW);
-      context.setDefaultTimeout(10_000);
-      return context;
-    },
+    context,
     async axe(page, what) {
       const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
       const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       expect(violations, `axe on ${what}`).toEqual([]);
     },
-    async signIn(page, user) {
-      await page.waitForURL((u) => u.pathname.startsWith('/interaction/'));
-      await page.locator(`button[value="${user}"]`).click();
+    signIn,
+    signInAsStaff,
+    async staffPage(user, path) {
+      const c = await context();
+      const page = await c.newPage();
+      await page.goto(`${h.server.url}${path}`);
+      await signInAsStaff(page, user);
+      return { context: c, page };
     },
     async decideAsCaseworker(id) {
       expect(await h.drain()).toEqual(['needs-person']);

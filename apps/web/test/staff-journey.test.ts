@@ -27,9 +27,7 @@ describe('a caseworker', () => {
     await page.goto(url('/personal'));
     await page.getByRole('heading', { level: 1, name: 'Logga in som personal' }).waitFor();
     await j.axe(page, 'the staff sign-in page');
-    await page.getByRole('main').getByRole('button', { name: 'Logga in som personal' }).click();
-    await j.signIn(page, 'ekby-caseworker');
-    await page.waitForURL(url('/personal'));
+    await j.signInAsStaff(page, 'ekby-caseworker');
     await page.getByRole('heading', { level: 1, name: 'Handläggning' }).waitFor();
     await page.getByRole('link', { name: 'Öppna ärendet 1' }).waitFor();
     await j.axe(page, 'the queues');

@@ -7,8 +7,7 @@
  * the letters; the appeal and sample check, if any; and the history. An auditor reads the same
  * page without the forms; the server authorizes every action anyway.
  */
-import { Alert, BodyLong, BodyShort, Button, Heading, VStack } from '@navikt/ds-react';
-import type { ReactNode } from 'react';
+import { Alert, BodyLong, BodyShort, Button, VStack } from '@navikt/ds-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
@@ -23,19 +22,9 @@ import { History } from './case-history';
 import { Letters, Messages } from './case-messages';
 import type { Actor, Adjustment, CaseView } from './case-model';
 import { RequireStaff } from './gate';
+import { Section } from './section';
 import type { StaffSession } from './gate';
 import { STAFF_NS } from './texts';
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={`${id}-h`}>
-      <Heading id={`${id}-h`} level="2" size="medium" spacing>
-        {title}
-      </Heading>
-      {children}
-    </section>
-  );
-}
 
 function CasePage({ session }: { session: StaffSession }) {
   const { t } = useTranslation([STAFF_NS, 'translation']);
@@ -147,10 +136,7 @@ function CasePage({ session }: { session: StaffSession }) {
       <Section id="calc" title={latest ? t('case.calculation', { version: latest.version }) : t('calc.title')}>
         <VStack gap="space-24">
           <Calculations calculations={c.calculations} />
-          <section aria-labelledby="adjustments-h">
-            <Heading id="adjustments-h" level="3" size="small" spacing>
-              {t('adjust.title')}
-            </Heading>
+          <Section id="adjustments" level="3" title={t('adjust.title')}>
             <div role="status">{made ? <AdjustmentMade made={made} /> : null}</div>
             {adjustments ? (
               <Adjustments
@@ -163,12 +149,9 @@ function CasePage({ session }: { session: StaffSession }) {
                 }}
               />
             ) : null}
-          </section>
+          </Section>
           {canAct && latest && adjustments && !pendingSecond ? (
-            <section aria-labelledby="adjust-h">
-              <Heading id="adjust-h" level="3" size="small" spacing>
-                {t('adjust.formTitle')}
-              </Heading>
+            <Section id="adjust" level="3" title={t('adjust.formTitle')}>
               <AdjustForm
                 base={base}
                 version={latest.version}
@@ -179,7 +162,7 @@ function CasePage({ session }: { session: StaffSession }) {
                   load();
                 }}
               />
-            </section>
+            </Section>
           ) : null}
         </VStack>
       </Section>

@@ -4,14 +4,15 @@
  * (what is missing, by when); and, before an adverse decision, tell the applicant what is planned
  * and why (kommunicering, förvaltningslagen 25 §). The server checks every rule again.
  */
-import { Alert, BodyLong, BodyShort, Button, Radio, RadioGroup, TextField, Textarea, VStack } from '@navikt/ds-react';
-import { useRef, useState } from 'react';
+import { Alert, BodyLong, BodyShort, Radio, RadioGroup, TextField, Textarea, VStack } from '@navikt/ds-react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, idempotencyKey } from '../api';
-import { FormErrors, formatDate, formatKronor } from '../components';
+import { ApiError, api } from '../api';
+import { formatDate, formatKronor } from '../components';
 import type { ShownError } from '../components';
 import { ADVERSE, OUTCOMES, errorAt, errorsFrom, swedishInDays } from './case-model';
 import type { CaseView } from './case-model';
+import { StaffForm, field, useIdempotencyKey } from './forms';
 import { STAFF_NS } from './texts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -39,52 +40,37 @@ export function Decide({ c, base, onDone }: { c: CaseView; base: string; onDone:
   }
   const open = c.flags.some((f) => f.status === 'open');
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void decide();
-      }}
-    >
-      <VStack gap="space-16">
-        <FormErrors errors={errors} />
-        <BodyShort>
-          {t('decide.proposal', {
-            outcome: t(`case.outcomes.${latest.proposedOutcome}`),
-            amount: formatKronor(latest.amount),
-            version: latest.version,
-          })}
-        </BodyShort>
-        {open ? <Alert variant="info">{t('case.openFlagsFirst')}</Alert> : null}
-        {adverse && c.kommuniceringar.length === 0 ? (
-          <Alert variant="warning">{t('decide.kommunicerFirst')}</Alert>
-        ) : null}
-        <RadioGroup
-          id="f-outcome"
-          legend={t('case.outcome')}
-          value={outcome}
-          error={errorAt(errors, 'f-outcome')}
-          onChange={(v: string) => setOutcome(v)}
-        >
-          {OUTCOMES.map((o) => (
-            <Radio key={o} value={o}>
-              {t(`case.outcomes.${o}`)}
-            </Radio>
-          ))}
-        </RadioGroup>
-        <Textarea
-          id="f-statement"
-          label={t('case.statement')}
-          value={statement}
-          maxLength={8000}
-          error={errorAt(errors, 'f-statement')}
-          onChange={(e) => setStatement(e.target.value)}
-        />
-        <div>
-          <Button type="submit">{t('case.decideButton')}</Button>
-        </div>
-      </VStack>
-    </form>
+    <StaffForm onSubmit={decide} errors={errors} submit={t('case.decideButton')}>
+      <BodyShort>
+        {t('decide.proposal', {
+          outcome: t(`case.outcomes.${latest.proposedOutcome}`),
+          amount: formatKronor(latest.amount),
+          version: latest.version,
+        })}
+      </BodyShort>
+      {open ? <Alert variant="info">{t('case.openFlagsFirst')}</Alert> : null}
+      {adverse && c.kommuniceringar.length === 0 ? (
+        <Alert variant="warning">{t('decide.kommunicerFirst')}</Alert>
+      ) : null}
+      <RadioGroup
+        id="f-outcome"
+        legend={t('case.outcome')}
+        value={outcome}
+        error={errorAt(errors, 'f-outcome')}
+        onChange={(v: string) => setOutcome(v)}
+      >
+        {OUTCOMES.map((o) => (
+          <Radio key={o} value={o}>
+            {t(`case.outcomes.${o}`)}
+          </Radio>
+        ))}
+      </RadioGroup>
+      <Textarea
+        label={t('case.statement')}
+        maxLength={8000}
+        {...field(errors, 'f-statement', statement, setStatement)}
+      />
+    </StaffForm>
   );
 }
 
@@ -115,50 +101,23 @@ export function CompletionRequestForm({ base, onDone }: { base: string; onDone: 
     }
   }
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <VStack gap="space-16">
-        <FormErrors errors={errors} />
-        <BodyLong>{t('completion.lead')}</BodyLong>
-        <Textarea
-          id={ids.message}
-          label={t('completion.message')}
-          value={message}
-          maxLength={4000}
-          error={errorAt(errors, ids.message)}
-          onChange={(e) => setMessage(e.target.value)}
-        />
-        <Textarea
-          id={ids.items}
-          label={t('completion.items')}
-          description={t('completion.itemsHelp')}
-          value={items}
-          minRows={3}
-          error={errorAt(errors, ids.items)}
-          onChange={(e) => setItems(e.target.value)}
-        />
-        <TextField
-          id={ids.dueDate}
-          label={t('completion.dueDate')}
-          description={t('dateHelp')}
-          value={dueDate}
-          autoComplete="off"
-          htmlSize={12}
-          error={errorAt(errors, ids.dueDate)}
-          onChange={(e) => setDueDate(e.target.value)}
-        />
-        <div>
-          <Button type="submit" variant="secondary">
-            {t('completion.submit')}
-          </Button>
-        </div>
-      </VStack>
-    </form>
+    <StaffForm onSubmit={submit} errors={errors} submit={t('completion.submit')} variant="secondary">
+      <BodyLong>{t('completion.lead')}</BodyLong>
+      <Textarea label={t('completion.message')} maxLength={4000} {...field(errors, ids.message, message, setMessage)} />
+      <Textarea
+        label={t('completion.items')}
+        description={t('completion.itemsHelp')}
+        minRows={3}
+        {...field(errors, ids.items, items, setItems)}
+      />
+      <TextField
+        label={t('completion.dueDate')}
+        description={t('dateHelp')}
+        autoComplete="off"
+        htmlSize={12}
+        {...field(errors, ids.dueDate, dueDate, setDueDate)}
+      />
+    </StaffForm>
   );
 }
 
@@ -179,7 +138,7 @@ export function KommuniceringForm({
   const [reasons, setReasons] = useState('');
   const [dueDate, setDueDate] = useState(() => swedishInDays(7));
   const [errors, setErrors] = useState<ShownError[]>([]);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const ids = { plannedOutcome: 'f-k-outcome', reasons: 'f-k-reasons', dueDate: 'f-k-due' };
   async function submit() {
     const shown: ShownError[] = [];
@@ -191,15 +150,15 @@ export function KommuniceringForm({
     try {
       await api(`${base}/kommunicering`, {
         method: 'POST',
-        headers: { 'idempotency-key': key.current },
+        headers: key.headers(),
         body: { plannedOutcome: planned, reasons, dueDate },
       });
-      key.current = idempotencyKey();
+      key.renew();
       setPlanned('');
       setReasons('');
       onDone();
     } catch (e) {
-      if (e instanceof ApiError) key.current = idempotencyKey();
+      if (e instanceof ApiError) key.renew();
       setErrors(errorsFrom(e, ids, ids.plannedOutcome, t('errorGeneric')));
     }
   }
@@ -225,55 +184,35 @@ export function KommuniceringForm({
         </VStack>
       ) : null}
       {readOnly ? null : (
-        <form
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit();
-          }}
-        >
-          <VStack gap="space-16">
-            <FormErrors errors={errors} />
-            <BodyLong>{t('kommunicering.lead')}</BodyLong>
-            <RadioGroup
-              id={ids.plannedOutcome}
-              legend={t('kommunicering.planned')}
-              value={planned}
-              error={errorAt(errors, ids.plannedOutcome)}
-              onChange={(v: string) => setPlanned(v)}
-            >
-              {ADVERSE.map((o) => (
-                <Radio key={o} value={o}>
-                  {t(`case.outcomes.${o}`)}
-                </Radio>
-              ))}
-            </RadioGroup>
-            <Textarea
-              id={ids.reasons}
-              label={t('kommunicering.reasons')}
-              description={t('kommunicering.reasonsHelp')}
-              value={reasons}
-              maxLength={8000}
-              error={errorAt(errors, ids.reasons)}
-              onChange={(e) => setReasons(e.target.value)}
-            />
-            <TextField
-              id={ids.dueDate}
-              label={t('kommunicering.dueDate')}
-              description={t('dateHelp')}
-              value={dueDate}
-              autoComplete="off"
-              htmlSize={12}
-              error={errorAt(errors, ids.dueDate)}
-              onChange={(e) => setDueDate(e.target.value)}
-            />
-            <div>
-              <Button type="submit" variant="secondary">
-                {t('kommunicering.submit')}
-              </Button>
-            </div>
-          </VStack>
-        </form>
+        <StaffForm onSubmit={submit} errors={errors} submit={t('kommunicering.submit')} variant="secondary">
+          <BodyLong>{t('kommunicering.lead')}</BodyLong>
+          <RadioGroup
+            id={ids.plannedOutcome}
+            legend={t('kommunicering.planned')}
+            value={planned}
+            error={errorAt(errors, ids.plannedOutcome)}
+            onChange={(v: string) => setPlanned(v)}
+          >
+            {ADVERSE.map((o) => (
+              <Radio key={o} value={o}>
+                {t(`case.outcomes.${o}`)}
+              </Radio>
+            ))}
+          </RadioGroup>
+          <Textarea
+            label={t('kommunicering.reasons')}
+            description={t('kommunicering.reasonsHelp')}
+            maxLength={8000}
+            {...field(errors, ids.reasons, reasons, setReasons)}
+          />
+          <TextField
+            label={t('kommunicering.dueDate')}
+            description={t('dateHelp')}
+            autoComplete="off"
+            htmlSize={12}
+            {...field(errors, ids.dueDate, dueDate, setDueDate)}
+          />
+        </StaffForm>
       )}
     </VStack>
   );

@@ -23,15 +23,16 @@ import {
 } from '@navikt/ds-react';
 import type { TFunction } from 'i18next';
 import { COST_TYPES, INCOME_TYPES } from '@tillit/rules/catalogue';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AmountsTable, referencesText } from '../amounts-table';
-import { ApiError, api, idempotencyKey } from '../api';
+import { ApiError, api } from '../api';
 import { parseAmount } from '../application-model';
 import { FormErrors, formatDateTime, formatKronor } from '../components';
 import type { ShownError } from '../components';
-import { errorAt, errorsFrom, personLabel } from './case-model';
+import { errorsFrom, personLabel } from './case-model';
 import type { Actor, Adjustment, Calculation, Content } from './case-model';
+import { StaffForm, field, useIdempotencyKey } from './forms';
 import { STAFF_NS } from './texts';
 
 function madeBy(t: TFunction, c: Calculation): string {
@@ -163,30 +164,20 @@ function AdjustmentRow({ a, base, actor, onDone }: { a: Adjustment; base: string
                 {t('adjust.approve')}
               </Button>
             </div>
-            <form
-              noValidate
-              onSubmit={(e) => {
-                e.preventDefault();
-                void review('reject');
-              }}
+            <StaffForm
+              onSubmit={() => review('reject')}
+              submit={t('adjust.reject')}
+              variant="secondary"
+              size="small"
+              gap="space-8"
             >
-              <VStack gap="space-8">
-                <Textarea
-                  id={noteId}
-                  label={t('adjust.rejectNote')}
-                  description={t('adjust.rejectNoteHelp')}
-                  value={note}
-                  maxLength={2000}
-                  error={errorAt(errors, noteId)}
-                  onChange={(e) => setNote(e.target.value)}
-                />
-                <div>
-                  <Button type="submit" size="small" variant="secondary">
-                    {t('adjust.reject')}
-                  </Button>
-                </div>
-              </VStack>
-            </form>
+              <Textarea
+                label={t('adjust.rejectNote')}
+                description={t('adjust.rejectNoteHelp')}
+                maxLength={2000}
+                {...field(errors, noteId, note, setNote)}
+              />
+            </StaffForm>
           </VStack>
         ) : null}
       </VStack>
@@ -259,7 +250,7 @@ export function AdjustForm({
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<ShownError[]>([]);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const persons = [
     ...(content?.household?.adults ?? []).map((_, i) => `a${i}`),
     ...(content?.household?.children ?? []).map((_, i) => `c${i}`),
@@ -277,7 +268,7 @@ export function AdjustForm({
     try {
       const a = await api<Adjustment>(`${base}/adjustments`, {
         method: 'POST',
-        headers: { 'idempotency-key': key.current },
+        headers: key.headers(),
         body: {
           kind,
           type,
@@ -287,97 +278,68 @@ export function AdjustForm({
           basedOnVersion: version,
         },
       });
-      key.current = idempotencyKey();
+      key.renew();
       setType('');
       setAmount('');
       setReason('');
       onDone(a);
     } catch (e) {
       // A definite answer: the next try is a new request. A lost connection keeps the key.
-      if (e instanceof ApiError) key.current = idempotencyKey();
+      if (e instanceof ApiError) key.renew();
       setErrors(errorsFrom(e, FIELD_IDS, FIELD_IDS.type, t('errorGeneric')));
     }
   }
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <VStack gap="space-16">
-        <FormErrors errors={errors} />
-        <BodyShort>{t('adjust.fourEyes', { threshold: formatKronor(threshold), version })}</BodyShort>
-        <RadioGroup
-          id={FIELD_IDS.kind}
-          legend={t('adjust.kind')}
-          value={kind}
-          onChange={(v: 'cost' | 'income') => {
-            setKind(v);
-            setType('');
-          }}
-        >
-          <Radio value="cost">{t('adjust.cost')}</Radio>
-          <Radio value="income">{t('adjust.income')}</Radio>
-        </RadioGroup>
-        <Select
-          id={FIELD_IDS.type}
-          label={kind === 'cost' ? t('adjust.costType') : t('adjust.incomeType')}
-          value={type}
-          error={errorAt(errors, FIELD_IDS.type)}
-          onChange={(e) => setType(e.target.value)}
-        >
-          <option value="">{t('adjust.choose')}</option>
-          {types.map((x) => (
-            <option key={x} value={x}>
-              {t(kind === 'cost' ? `translation:costs.${x}` : `translation:incomes.${x}`)}
+    <StaffForm onSubmit={submit} errors={errors} submit={t('adjust.submit')} variant="secondary">
+      <BodyShort>{t('adjust.fourEyes', { threshold: formatKronor(threshold), version })}</BodyShort>
+      <RadioGroup
+        id={FIELD_IDS.kind}
+        legend={t('adjust.kind')}
+        value={kind}
+        onChange={(v: 'cost' | 'income') => {
+          setKind(v);
+          setType('');
+        }}
+      >
+        <Radio value="cost">{t('adjust.cost')}</Radio>
+        <Radio value="income">{t('adjust.income')}</Radio>
+      </RadioGroup>
+      <Select
+        label={kind === 'cost' ? t('adjust.costType') : t('adjust.incomeType')}
+        {...field(errors, FIELD_IDS.type, type, setType)}
+      >
+        <option value="">{t('adjust.choose')}</option>
+        {types.map((x) => (
+          <option key={x} value={x}>
+            {t(kind === 'cost' ? `translation:costs.${x}` : `translation:incomes.${x}`)}
+          </option>
+        ))}
+      </Select>
+      {kind === 'income' ? (
+        <Select label={t('adjust.person')} {...field(errors, FIELD_IDS.person, person, setPerson)}>
+          <option value="">{personLabel(t, null)}</option>
+          {persons.map((p) => (
+            <option key={p} value={p}>
+              {personLabel(t, p)}
             </option>
           ))}
         </Select>
-        {kind === 'income' ? (
-          <Select
-            id={FIELD_IDS.person}
-            label={t('adjust.person')}
-            value={person}
-            error={errorAt(errors, FIELD_IDS.person)}
-            onChange={(e) => setPerson(e.target.value)}
-          >
-            <option value="">{personLabel(t, null)}</option>
-            {persons.map((p) => (
-              <option key={p} value={p}>
-                {personLabel(t, p)}
-              </option>
-            ))}
-          </Select>
-        ) : null}
-        <TextField
-          id={FIELD_IDS.amount}
-          label={t('adjust.amount')}
-          description={t('adjust.amountHelp')}
-          inputMode="decimal"
-          autoComplete="off"
-          value={amount}
-          error={errorAt(errors, FIELD_IDS.amount)}
-          onChange={(e) => setAmount(e.target.value)}
-          htmlSize={12}
-        />
-        <Textarea
-          id={FIELD_IDS.reason}
-          label={t('adjust.reason')}
-          description={t('adjust.reasonHelp')}
-          value={reason}
-          maxLength={2000}
-          error={errorAt(errors, FIELD_IDS.reason)}
-          onChange={(e) => setReason(e.target.value)}
-        />
-        <div>
-          <Button type="submit" variant="secondary">
-            {t('adjust.submit')}
-          </Button>
-        </div>
-      </VStack>
-    </form>
+      ) : null}
+      <TextField
+        label={t('adjust.amount')}
+        description={t('adjust.amountHelp')}
+        inputMode="decimal"
+        autoComplete="off"
+        htmlSize={12}
+        {...field(errors, FIELD_IDS.amount, amount, setAmount)}
+      />
+      <Textarea
+        label={t('adjust.reason')}
+        description={t('adjust.reasonHelp')}
+        maxLength={2000}
+        {...field(errors, FIELD_IDS.reason, reason, setReason)}
+      />
+    </StaffForm>
   );
 }

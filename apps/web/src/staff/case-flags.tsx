@@ -4,13 +4,14 @@
  * (acknowledged by a caseworker with what they checked, or resolved when the check passed again).
  * An open flag is acknowledged here with a note.
  */
-import { BodyShort, Box, Button, Detail, HStack, Tag, Textarea, VStack } from '@navikt/ds-react';
+import { BodyShort, Box, Detail, HStack, Tag, Textarea, VStack } from '@navikt/ds-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { formatDateTime } from '../components';
 import { errorsFrom } from './case-model';
 import type { Flag } from './case-model';
+import { StaffForm } from './forms';
 import { pick } from './gate';
 import { STAFF_NS } from './texts';
 
@@ -71,29 +72,22 @@ function FlagRow({ flag, base, canAct, onDone }: { flag: Flag; base: string; can
           </BodyShort>
         ) : null}
         {flag.status === 'open' && canAct ? (
-          <form
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              void acknowledge();
-            }}
+          <StaffForm
+            onSubmit={acknowledge}
+            submit={t('case.acknowledge')}
+            variant="secondary"
+            size="small"
+            gap="space-8"
           >
-            <VStack gap="space-8">
-              <Textarea
-                id={id}
-                label={t('case.note', { check: flag.check })}
-                value={note}
-                error={error}
-                maxLength={2000}
-                onChange={(e) => setNote(e.target.value)}
-              />
-              <div>
-                <Button type="submit" size="small" variant="secondary">
-                  {t('case.acknowledge')}
-                </Button>
-              </div>
-            </VStack>
-          </form>
+            <Textarea
+              id={id}
+              label={t('case.note', { check: flag.check })}
+              value={note}
+              error={error}
+              maxLength={2000}
+              onChange={(e) => setNote(e.target.value)}
+            />
+          </StaffForm>
         ) : null}
       </VStack>
     </Box>

@@ -4,14 +4,15 @@
  * the sample check (stickprov) with the documents asked for, the applicant's answer and its
  * outcome. Each is read through its own route (logged) and recorded once.
  */
-import { Alert, BodyLong, BodyShort, Button, Radio, RadioGroup, TextField, Textarea, VStack } from '@navikt/ds-react';
+import { Alert, BodyLong, BodyShort, Radio, RadioGroup, TextField, Textarea, VStack } from '@navikt/ds-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { parseAmount } from '../application-model';
-import { FormErrors, formatDate, formatDateTime, formatKronor, problemText } from '../components';
+import { formatDate, formatDateTime, formatKronor, problemText } from '../components';
 import type { ShownError } from '../components';
 import { errorAt, errorsFrom } from './case-model';
+import { StaffForm, field } from './forms';
 import { STAFF_NS } from './texts';
 
 interface Appeal {
@@ -74,43 +75,22 @@ export function AppealPanel({ base, appealsBase, canAct }: { base: string; appea
         </BodyShort>
       ) : null}
       {canAct && a.status === 'received' ? (
-        <form
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void record();
-          }}
-        >
-          <VStack gap="space-12">
-            <FormErrors errors={errors} />
-            <RadioGroup
-              id={ids.outcome}
-              legend={t('appeal.outcome')}
-              value={outcome}
-              error={errorAt(errors, ids.outcome)}
-              onChange={(v: string) => setOutcome(v)}
-            >
-              {outcomes.map((o) => (
-                <Radio key={o} value={o}>
-                  {t(`appeal.status.${o}`)}
-                </Radio>
-              ))}
-            </RadioGroup>
-            <Textarea
-              id={ids.note}
-              label={t('appeal.note')}
-              value={note}
-              maxLength={4000}
-              error={errorAt(errors, ids.note)}
-              onChange={(e) => setNote(e.target.value)}
-            />
-            <div>
-              <Button type="submit" variant="secondary">
-                {t('appeal.submit')}
-              </Button>
-            </div>
-          </VStack>
-        </form>
+        <StaffForm onSubmit={record} errors={errors} submit={t('appeal.submit')} variant="secondary" gap="space-12">
+          <RadioGroup
+            id={ids.outcome}
+            legend={t('appeal.outcome')}
+            value={outcome}
+            error={errorAt(errors, ids.outcome)}
+            onChange={(v: string) => setOutcome(v)}
+          >
+            {outcomes.map((o) => (
+              <Radio key={o} value={o}>
+                {t(`appeal.status.${o}`)}
+              </Radio>
+            ))}
+          </RadioGroup>
+          <Textarea label={t('appeal.note')} maxLength={4000} {...field(errors, ids.note, note, setNote)} />
+        </StaffForm>
       ) : null}
     </VStack>
   );
@@ -197,55 +177,37 @@ export function SampleCheckPanel({ url, canAct }: { url: string; canAct: boolean
         </BodyShort>
       ) : null}
       {canAct && !c.outcome ? (
-        <form
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void record();
-          }}
+        <StaffForm
+          onSubmit={record}
+          errors={errors}
+          submit={t('sampleCheck.submit')}
+          variant="secondary"
+          gap="space-12"
         >
-          <VStack gap="space-12">
-            <FormErrors errors={errors} />
-            <RadioGroup
-              id={ids.outcome}
-              legend={t('sampleCheck.outcomeLegend')}
-              value={outcome}
-              error={errorAt(errors, ids.outcome)}
-              onChange={(v: string) => setOutcome(v)}
-            >
-              {['confirmed', 'discrepancy', 'no-answer'].map((o) => (
-                <Radio key={o} value={o}>
-                  {t(`sampleCheck.outcome.${o}`)}
-                </Radio>
-              ))}
-            </RadioGroup>
-            {outcome === 'discrepancy' ? (
-              <TextField
-                id={ids.amount}
-                label={t('sampleCheck.amount')}
-                inputMode="decimal"
-                autoComplete="off"
-                htmlSize={12}
-                value={amount}
-                error={errorAt(errors, ids.amount)}
-                onChange={(e) => setAmount(e.target.value)}
-              />
-            ) : null}
-            <Textarea
-              id={ids.note}
-              label={t('sampleCheck.note')}
-              value={note}
-              maxLength={4000}
-              error={errorAt(errors, ids.note)}
-              onChange={(e) => setNote(e.target.value)}
+          <RadioGroup
+            id={ids.outcome}
+            legend={t('sampleCheck.outcomeLegend')}
+            value={outcome}
+            error={errorAt(errors, ids.outcome)}
+            onChange={(v: string) => setOutcome(v)}
+          >
+            {['confirmed', 'discrepancy', 'no-answer'].map((o) => (
+              <Radio key={o} value={o}>
+                {t(`sampleCheck.outcome.${o}`)}
+              </Radio>
+            ))}
+          </RadioGroup>
+          {outcome === 'discrepancy' ? (
+            <TextField
+              label={t('sampleCheck.amount')}
+              inputMode="decimal"
+              autoComplete="off"
+              htmlSize={12}
+              {...field(errors, ids.amount, amount, setAmount)}
             />
-            <div>
-              <Button type="submit" variant="secondary">
-                {t('sampleCheck.submit')}
-              </Button>
-            </div>
-          </VStack>
-        </form>
+          ) : null}
+          <Textarea label={t('sampleCheck.note')} maxLength={4000} {...field(errors, ids.note, note, setNote)} />
+        </StaffForm>
       ) : null}
     </VStack>
   );

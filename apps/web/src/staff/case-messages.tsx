@@ -3,13 +3,14 @@
  * oldest first, with a form to write to the applicant (idempotent on a key per message), and the
  * case's letters (decision, requests, kommunicering, sample checks) as HTML and PDF.
  */
-import { Alert, BodyLong, BodyShort, Box, Button, Link as AkselLink, Textarea, VStack } from '@navikt/ds-react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, BodyLong, BodyShort, Box, Link as AkselLink, Textarea, VStack } from '@navikt/ds-react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, idempotencyKey } from '../api';
-import { FormErrors, formatDateTime, problemText } from '../components';
+import { ApiError, api } from '../api';
+import { formatDateTime, problemText } from '../components';
 import type { ShownError } from '../components';
-import { errorAt, errorsFrom } from './case-model';
+import { errorsFrom } from './case-model';
+import { StaffForm, field, useIdempotencyKey } from './forms';
 import { STAFF_NS } from './texts';
 
 interface Message {
@@ -28,7 +29,7 @@ export function Messages({ base, canWrite }: { base: string; canWrite: boolean }
   const [body, setBody] = useState('');
   const [errors, setErrors] = useState<ShownError[]>([]);
   const [sent, setSent] = useState(false);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const load = useCallback(() => {
     api<Message[]>(`${base}/messages`)
       .then(setMessages)
@@ -42,16 +43,16 @@ export function Messages({ base, canWrite }: { base: string; canWrite: boolean }
     try {
       await api(`${base}/messages`, {
         method: 'POST',
-        headers: { 'idempotency-key': key.current },
+        headers: key.headers(),
         body: { body },
       });
-      key.current = idempotencyKey();
+      key.renew();
       setErrors([]);
       setBody('');
       setSent(true);
       load();
     } catch (e) {
-      if (e instanceof ApiError) key.current = idempotencyKey();
+      if (e instanceof ApiError) key.renew();
       setErrors(errorsFrom(e, { body: 'f-message' }, 'f-message', t('errorGeneric')));
     }
   }
@@ -81,36 +82,19 @@ export function Messages({ base, canWrite }: { base: string; canWrite: boolean }
         </VStack>
       ) : null}
       {canWrite ? (
-        <form
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void send();
-          }}
-        >
-          <VStack gap="space-8">
-            <FormErrors errors={errors} />
-            {sent ? (
-              <Alert variant="success" size="small" role="status">
-                {t('messages.sent')}
-              </Alert>
-            ) : null}
-            <Textarea
-              id="f-message"
-              label={t('messages.write')}
-              description={t('messages.writeHelp')}
-              value={body}
-              maxLength={4000}
-              error={errorAt(errors, 'f-message')}
-              onChange={(e) => setBody(e.target.value)}
-            />
-            <div>
-              <Button type="submit" variant="secondary">
-                {t('messages.send')}
-              </Button>
-            </div>
-          </VStack>
-        </form>
+        <StaffForm onSubmit={send} errors={errors} submit={t('messages.send')} variant="secondary" gap="space-8">
+          {sent ? (
+            <Alert variant="success" size="small" role="status">
+              {t('messages.sent')}
+            </Alert>
+          ) : null}
+          <Textarea
+            label={t('messages.write')}
+            description={t('messages.writeHelp')}
+            maxLength={4000}
+            {...field(errors, 'f-message', body, setBody)}
+          />
+        </StaffForm>
       ) : null}
     </VStack>
   );

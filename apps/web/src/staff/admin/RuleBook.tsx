@@ -12,6 +12,7 @@ import { FormErrors, formatDateTime, formatKronor, problemText } from '../../com
 import type { ShownError } from '../../components';
 import { pick } from '../gate';
 import type { StaffSession } from '../gate';
+import { Section } from '../section';
 import { NS } from './texts';
 
 interface Parameter {
@@ -453,10 +454,7 @@ export function RuleBook({ session, municipality }: { session: StaffSession; mun
           </section>
         );
       })}
-      <section aria-labelledby="decided-h">
-        <Heading id="decided-h" level="2" size="medium" spacing>
-          {t('rulebook.decided')}
-        </Heading>
+      <Section id="decided" title={t('rulebook.decided')}>
         {decided.length === 0 ? (
           <BodyShort>{t('rulebook.noDecided')}</BodyShort>
         ) : (
@@ -495,7 +493,7 @@ export function RuleBook({ session, municipality }: { session: StaffSession; mun
             </Table.Body>
           </Table>
         )}
-      </section>
+      </Section>
     </VStack>
   );
 }

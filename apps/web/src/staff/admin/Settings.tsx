@@ -8,7 +8,6 @@ import {
   Alert,
   BodyShort,
   Button,
-  Heading,
   Radio,
   RadioGroup,
   Select,
@@ -24,6 +23,7 @@ import { FormErrors, formatDate, formatDateTime, formatKronor, problemText } fro
 import type { ShownError } from '../../components';
 import { pick } from '../gate';
 import type { StaffSession } from '../gate';
+import { Section } from '../section';
 import { NS } from './texts';
 
 interface GuidelinePeriod {
@@ -299,10 +299,7 @@ export function Settings({ session, municipality }: { session: StaffSession; mun
               ))}
           </Select>
 
-          <section aria-labelledby="guidelines-h">
-            <Heading id="guidelines-h" level="2" size="medium" spacing>
-              {t('settings.guidelines')}
-            </Heading>
+          <Section id="guidelines" title={t('settings.guidelines')}>
             <BodyShort spacing>{t('settings.guidelinesLead')}</BodyShort>
             {view.guidelines.map((g) => (
               <Table key={g.from} size="small" className="guideline-table">
@@ -395,7 +392,7 @@ export function Settings({ session, municipality }: { session: StaffSession; mun
                 </VStack>
               </fieldset>
             ) : null}
-          </section>
+          </Section>
 
           {isAdmin ? (
             <>
@@ -416,10 +413,7 @@ export function Settings({ session, municipality }: { session: StaffSession; mun
         </VStack>
       </form>
 
-      <section aria-labelledby="changes-h">
-        <Heading id="changes-h" level="2" size="medium" spacing>
-          {t('settings.changes')}
-        </Heading>
+      <Section id="changes" title={t('settings.changes')}>
         {view.changes.length === 0 ? (
           <BodyShort>{t('settings.noChanges')}</BodyShort>
         ) : (
@@ -450,7 +444,7 @@ export function Settings({ session, municipality }: { session: StaffSession; mun
             </Table.Body>
           </Table>
         )}
-      </section>
+      </Section>
     </VStack>
   );
 }

@@ -3,12 +3,14 @@
  * shows whether the decision's receipt reproduces — "Stämmer" or "Stämmer inte" — with the stored
  * and recalculated amounts, the rule book, and the lines that differ.
  */
-import { Alert, BodyLong, BodyShort, Button, Heading, Table, TextField, VStack } from '@navikt/ds-react';
+import { Alert, BodyLong, BodyShort, Heading, Table, TextField, VStack } from '@navikt/ds-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useRouter } from 'wouter';
 import { api } from '../../api';
 import { PageHeading, formatDateTime, formatKronor, problemText } from '../../components';
+import { StaffForm } from '../forms';
+import { Section } from '../section';
 import { NS } from './texts';
 import { isUuid } from './types';
 import type { DecisionReplay, Totals } from './types';
@@ -19,14 +21,11 @@ export function ReplayForm({ municipality }: { municipality: string }) {
   const [caseId, setCaseId] = useState('');
   const [error, setError] = useState<string>();
   return (
-    <section aria-labelledby="audit-replay-h">
-      <Heading id="audit-replay-h" level="2" size="medium" spacing>
-        {t('replayForm.heading')}
-      </Heading>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
+    <Section id="audit-replay" title={t('replayForm.heading')}>
+      <StaffForm
+        submit={t('replayForm.submit')}
+        variant="secondary"
+        onSubmit={() => {
           const id = caseId.trim().toLowerCase();
           if (id === '') return setError(t('replayForm.required'));
           if (!isUuid(id)) return setError(t('replayForm.format'));
@@ -34,25 +33,18 @@ export function ReplayForm({ municipality }: { municipality: string }) {
           navigate(`/beslut/${municipality}/${id}`);
         }}
       >
-        <VStack gap="space-16">
-          <BodyLong>{t('replayForm.help')}</BodyLong>
-          <TextField
-            id="audit-replay-case"
-            label={t('replayForm.caseId')}
-            value={caseId}
-            error={error}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setCaseId(e.target.value)}
-          />
-          <div>
-            <Button type="submit" variant="secondary">
-              {t('replayForm.submit')}
-            </Button>
-          </div>
-        </VStack>
-      </form>
-    </section>
+        <BodyLong>{t('replayForm.help')}</BodyLong>
+        <TextField
+          id="audit-replay-case"
+          label={t('replayForm.caseId')}
+          value={caseId}
+          error={error}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setCaseId(e.target.value)}
+        />
+      </StaffForm>
+    </Section>
   );
 }
 
@@ -131,17 +123,11 @@ function ReplayResult({ r }: { r: DecisionReplay }) {
           </BodyShort>
         ) : null}
       </VStack>
-      <section aria-labelledby="replay-totals-h">
-        <Heading id="replay-totals-h" level="2" size="medium" spacing>
-          {t('replay.totals.heading')}
-        </Heading>
+      <Section id="replay-totals" title={t('replay.totals.heading')}>
         <TotalsTable stored={r.stored} replayed={r.replayed} />
-      </section>
+      </Section>
       {r.lines.length > 0 ? (
-        <section aria-labelledby="replay-lines-h">
-          <Heading id="replay-lines-h" level="2" size="medium" spacing>
-            {t('replay.lines.heading')}
-          </Heading>
+        <Section id="replay-lines" title={t('replay.lines.heading')}>
           <Table size="small">
             <caption className="visually-hidden">{t('replay.lines.caption')}</caption>
             <Table.Header>
@@ -173,7 +159,7 @@ function ReplayResult({ r }: { r: DecisionReplay }) {
               ))}
             </Table.Body>
           </Table>
-        </section>
+        </Section>
       ) : null}
       {r.differences.length > 0 ? (
         <div>

@@ -19,6 +19,7 @@ import { Link } from 'wouter';
 import { ApiError, api } from '../../api';
 import { FormErrors, formatDateTime, problemText, useFieldMessage } from '../../components';
 import type { ShownError } from '../../components';
+import { Section } from '../section';
 import { NS } from './texts';
 import { FILTERS, caseOf, filterQuery } from './types';
 import type { AuditEntry, AuditPage, Filters } from './types';
@@ -166,10 +167,7 @@ export function AuditSearch({ municipality }: { municipality: string }) {
 
   return (
     <VStack gap="space-24">
-      <section aria-labelledby="audit-search-h">
-        <Heading id="audit-search-h" level="2" size="medium" spacing>
-          {t('search.heading')}
-        </Heading>
+      <Section id="audit-search" title={t('search.heading')}>
         <form
           noValidate
           role="search"
@@ -229,7 +227,7 @@ export function AuditSearch({ municipality }: { municipality: string }) {
             </HStack>
           </VStack>
         </form>
-      </section>
+      </Section>
       {applied ? (
         <section aria-labelledby="audit-results-h">
           <Heading id="audit-results-h" ref={heading} tabIndex={-1} level="2" size="medium" spacing>
@@ -242,10 +240,7 @@ export function AuditSearch({ municipality }: { municipality: string }) {
               more={next !== null}
               onMore={() => void load(applied, next ?? undefined)}
             />
-            <section aria-labelledby="audit-export-h">
-              <Heading id="audit-export-h" level="3" size="small" spacing>
-                {t('export.heading')}
-              </Heading>
+            <Section id="audit-export" level="3" title={t('export.heading')}>
               <BodyShort spacing>{t('export.help')}</BodyShort>
               <HStack gap="space-16">
                 <AkselLink href={`${base}/export${filterQuery(applied, { format: 'csv' })}`} download>
@@ -255,7 +250,7 @@ export function AuditSearch({ municipality }: { municipality: string }) {
                   {t('export.ndjson')}
                 </AkselLink>
               </HStack>
-            </section>
+            </Section>
           </VStack>
         </section>
       ) : null}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { formatDateTime, problemText } from '../../components';
+import { Section } from '../section';
 import { NS } from './texts';
 import type { ChainVerification } from './types';
 
@@ -27,10 +28,7 @@ export function VerifyChain({ municipality }: { municipality: string }) {
   }
 
   return (
-    <section aria-labelledby="audit-verify-h">
-      <Heading id="audit-verify-h" level="2" size="medium" spacing>
-        {t('verify.heading')}
-      </Heading>
+    <Section id="audit-verify" title={t('verify.heading')}>
       <VStack gap="space-16">
         <BodyLong>{t('verify.help')}</BodyLong>
         <div>
@@ -69,6 +67,6 @@ export function VerifyChain({ municipality }: { municipality: string }) {
           ) : null}
         </div>
       </VStack>
-    </section>
+    </Section>
   );
 }

@@ -5,14 +5,16 @@
  * slots the next working day. The server's clock decides what "today" is.
  */
 import { Alert, BodyShort, Button, HStack, Heading, Select, Table, Tag, TextField, VStack } from '@navikt/ds-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { api, idempotencyKey } from '../../api';
-import { FormErrors, problemText } from '../../components';
+import { api } from '../../api';
+import { problemText } from '../../components';
 import type { ShownError } from '../../components';
-import { errorAt, errorsFrom } from '../case-model';
+import { errorsFrom } from '../case-model';
+import { StaffForm, field, useIdempotencyKey } from '../forms';
 import type { StaffSession } from '../gate';
+import { Section } from '../section';
 import { DATE, MODES, TIME, addDays, swedishDay, swedishInstant, swedishTime } from './model';
 import type { Slot, SlotsAnswer } from './model';
 import { MunicipalityChoice, day } from './parts';
@@ -47,7 +49,7 @@ function AddSlots({ municipality, today, onDone }: { municipality: string; today
   const [repeat, setRepeat] = useState('1');
   const [errors, setErrors] = useState<ShownError[]>([]);
   const [busy, setBusy] = useState(false);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const ids = {
     startsAt: 'f-slot-date',
     time: 'f-slot-time',
@@ -69,7 +71,7 @@ function AddSlots({ municipality, today, onDone }: { municipality: string; today
     try {
       await api(`/api/v1/municipalities/${municipality}/coach/slots`, {
         method: 'POST',
-        headers: { 'idempotency-key': key.current },
+        headers: key.headers(),
         body: {
           startsAt: swedishInstant(date, time),
           durationMinutes: Number(duration),
@@ -78,7 +80,7 @@ function AddSlots({ municipality, today, onDone }: { municipality: string; today
           repeatWorkingDays: n,
         },
       });
-      key.current = idempotencyKey();
+      key.renew();
       onDone();
     } catch (e) {
       setErrors(errorsFrom(e, ids, ids.startsAt, t('errorGeneric')));
@@ -87,91 +89,50 @@ function AddSlots({ municipality, today, onDone }: { municipality: string; today
     }
   }
   return (
-    <section aria-labelledby="add-slots-h">
-      <Heading id="add-slots-h" level="2" size="medium" spacing>
-        {t('calendar.addTitle')}
-      </Heading>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <VStack gap="space-16">
-          <FormErrors errors={errors} />
-          <HStack gap="space-16" wrap>
-            <TextField
-              id={ids.startsAt}
-              label={t('calendar.date')}
-              description={t('dateHelp')}
-              value={date}
-              error={errorAt(errors, ids.startsAt)}
-              onChange={(e) => setDate(e.target.value)}
-              htmlSize={12}
-            />
-            <TextField
-              id={ids.time}
-              label={t('calendar.time')}
-              description={t('calendar.timeHelp')}
-              value={time}
-              error={errorAt(errors, ids.time)}
-              onChange={(e) => setTime(e.target.value)}
-              htmlSize={6}
-            />
-            <Select
-              id={ids.durationMinutes}
-              label={t('calendar.duration')}
-              value={duration}
-              error={errorAt(errors, ids.durationMinutes)}
-              onChange={(e) => setDuration(e.target.value)}
-            >
-              {DURATIONS.map((d) => (
-                <option key={d} value={String(d)}>
-                  {t('calendar.minutes', { count: d })}
-                </option>
-              ))}
-            </Select>
-            <Select
-              id={ids.mode}
-              label={t('calendar.mode')}
-              value={mode}
-              error={errorAt(errors, ids.mode)}
-              onChange={(e) => setMode(e.target.value)}
-            >
-              {MODES.map((m) => (
-                <option key={m} value={m}>
-                  {t(`mode.${m}`)}
-                </option>
-              ))}
-            </Select>
-          </HStack>
+    <Section id="add-slots" title={t('calendar.addTitle')}>
+      <StaffForm onSubmit={submit} errors={errors} submit={t('calendar.add')} busy={busy}>
+        <HStack gap="space-16" wrap>
           <TextField
-            id={ids.location}
-            label={t('calendar.location')}
-            value={location}
-            maxLength={200}
-            error={errorAt(errors, ids.location)}
-            onChange={(e) => setLocation(e.target.value)}
+            label={t('calendar.date')}
+            description={t('dateHelp')}
+            htmlSize={12}
+            {...field(errors, ids.startsAt, date, setDate)}
           />
           <TextField
-            id={ids.repeatWorkingDays}
-            label={t('calendar.repeat')}
-            description={t('calendar.repeatHelp')}
-            inputMode="numeric"
-            value={repeat}
-            error={errorAt(errors, ids.repeatWorkingDays)}
-            onChange={(e) => setRepeat(e.target.value)}
-            htmlSize={4}
+            label={t('calendar.time')}
+            description={t('calendar.timeHelp')}
+            htmlSize={6}
+            {...field(errors, ids.time, time, setTime)}
           />
-          <div>
-            <Button type="submit" loading={busy}>
-              {t('calendar.add')}
-            </Button>
-          </div>
-        </VStack>
-      </form>
-    </section>
+          <Select label={t('calendar.duration')} {...field(errors, ids.durationMinutes, duration, setDuration)}>
+            {DURATIONS.map((d) => (
+              <option key={d} value={String(d)}>
+                {t('calendar.minutes', { count: d })}
+              </option>
+            ))}
+          </Select>
+          <Select label={t('calendar.mode')} {...field(errors, ids.mode, mode, setMode)}>
+            {MODES.map((m) => (
+              <option key={m} value={m}>
+                {t(`mode.${m}`)}
+              </option>
+            ))}
+          </Select>
+        </HStack>
+        <TextField
+          label={t('calendar.location')}
+          maxLength={200}
+          {...field(errors, ids.location, location, setLocation)}
+        />
+        <TextField
+          label={t('calendar.repeat')}
+          description={t('calendar.repeatHelp')}
+          inputMode="numeric"
+          htmlSize={4}
+          {...field(errors, ids.repeatWorkingDays, repeat, setRepeat)}
+        />
+      </StaffForm>
+    </Section>
   );
 }
 

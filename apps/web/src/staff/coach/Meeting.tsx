@@ -3,26 +3,17 @@
  * notes written so far (kept as written), and a new note, perhaps with how it went (held or
  * no-show; only once the meeting has begun — the server checks).
  */
-import {
-  Alert,
-  BodyLong,
-  BodyShort,
-  Button,
-  Heading,
-  Radio,
-  RadioGroup,
-  Tag,
-  Textarea,
-  VStack,
-} from '@navikt/ds-react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, BodyLong, BodyShort, Radio, RadioGroup, Tag, Textarea, VStack } from '@navikt/ds-react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
-import { api, idempotencyKey } from '../../api';
-import { FormErrors, PageHeading, formatDateTime, problemText } from '../../components';
+import { api } from '../../api';
+import { PageHeading, formatDateTime, problemText } from '../../components';
 import type { ShownError } from '../../components';
 import { errorAt, errorsFrom } from '../case-model';
+import { StaffForm, field, useIdempotencyKey } from '../forms';
 import type { StaffSession } from '../gate';
+import { Section } from '../section';
 import { lmBase, swedishTime } from './model';
 import type { Meeting } from './model';
 import { NS } from './texts';
@@ -60,7 +51,7 @@ function NoteForm({ path, onDone }: { path: string; onDone: () => void }) {
   const [text, setText] = useState('');
   const [errors, setErrors] = useState<ShownError[]>([]);
   const [busy, setBusy] = useState(false);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const ids = { outcome: 'f-note-outcome', text: 'f-note-text' };
   async function submit() {
     if (text.trim() === '') return setErrors([{ id: ids.text, message: t('meeting.textMissing') }]);
@@ -69,10 +60,10 @@ function NoteForm({ path, onDone }: { path: string; onDone: () => void }) {
     try {
       await api(path, {
         method: 'POST',
-        headers: { 'idempotency-key': key.current },
+        headers: key.headers(),
         body: { text, ...(outcome !== 'none' ? { outcome } : {}) },
       });
-      key.current = idempotencyKey();
+      key.renew();
       setText('');
       setOutcome('none');
       onDone();
@@ -83,42 +74,25 @@ function NoteForm({ path, onDone }: { path: string; onDone: () => void }) {
     }
   }
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <VStack gap="space-16">
-        <FormErrors errors={errors} />
-        <RadioGroup
-          id={ids.outcome}
-          legend={t('meeting.outcome')}
-          value={outcome}
-          error={errorAt(errors, ids.outcome)}
-          onChange={(v: string) => setOutcome(v)}
-        >
-          <Radio value="none">{t('meeting.outcomeNone')}</Radio>
-          <Radio value="held">{t('meeting.outcomeHeld')}</Radio>
-          <Radio value="no-show">{t('meeting.outcomeNoShow')}</Radio>
-        </RadioGroup>
-        <Textarea
-          id={ids.text}
-          label={t('meeting.text')}
-          description={t('meeting.textHelp')}
-          value={text}
-          maxLength={4000}
-          error={errorAt(errors, ids.text)}
-          onChange={(e) => setText(e.target.value)}
-        />
-        <div>
-          <Button type="submit" loading={busy}>
-            {t('meeting.save')}
-          </Button>
-        </div>
-      </VStack>
-    </form>
+    <StaffForm onSubmit={submit} errors={errors} submit={t('meeting.save')} busy={busy}>
+      <RadioGroup
+        id={ids.outcome}
+        legend={t('meeting.outcome')}
+        value={outcome}
+        error={errorAt(errors, ids.outcome)}
+        onChange={(v: string) => setOutcome(v)}
+      >
+        <Radio value="none">{t('meeting.outcomeNone')}</Radio>
+        <Radio value="held">{t('meeting.outcomeHeld')}</Radio>
+        <Radio value="no-show">{t('meeting.outcomeNoShow')}</Radio>
+      </RadioGroup>
+      <Textarea
+        label={t('meeting.text')}
+        description={t('meeting.textHelp')}
+        maxLength={4000}
+        {...field(errors, ids.text, text, setText)}
+      />
+    </StaffForm>
   );
 }
 
@@ -160,17 +134,11 @@ export function MeetingPage({ session }: { session: StaffSession }) {
       <BodyShort>
         <Link href={`/deltagare/${municipality}/${m.participantId}`}>{t('meeting.participantLink', { who })}</Link>
       </BodyShort>
-      <section aria-labelledby="notes-h">
-        <Heading id="notes-h" level="2" size="medium" spacing>
-          {t('meeting.notes')}
-        </Heading>
+      <Section id="notes" title={t('meeting.notes')}>
         <Notes meeting={m} />
-      </section>
+      </Section>
       {session.roles.includes('coach') ? (
-        <section aria-labelledby="new-note-h">
-          <Heading id="new-note-h" level="2" size="medium" spacing>
-            {t('meeting.newNote')}
-          </Heading>
+        <Section id="new-note" title={t('meeting.newNote')}>
           <div role="status">{saved ? <BodyShort>{t('meeting.saved')}</BodyShort> : null}</div>
           <NoteForm
             path={`${path}/notes`}
@@ -179,7 +147,7 @@ export function MeetingPage({ session }: { session: StaffSession }) {
               load();
             }}
           />
-        </section>
+        </Section>
       ) : null}
     </VStack>
   );

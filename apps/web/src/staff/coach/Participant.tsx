@@ -20,30 +20,20 @@ import {
   Textarea,
   VStack,
 } from '@navikt/ds-react';
-import type { ReactNode } from 'react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
-import { ApiError, api, idempotencyKey } from '../../api';
+import { ApiError, api } from '../../api';
 import { FormErrors, PageHeading, formatDateTime, problemText } from '../../components';
 import type { ShownError } from '../../components';
 import { errorAt, errorsFrom } from '../case-model';
+import { StaffForm, field, useIdempotencyKey } from '../forms';
 import type { StaffSession } from '../gate';
+import { Section } from '../section';
 import { DATE, EXIT_REASONS, MEASURE_END_REASONS, MEASURE_TYPES, lmBase } from './model';
 import type { Activity, Measure, Participant, Plan } from './model';
 import { ExitTag, TrackTag, day } from './parts';
 import { NS } from './texts';
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={`${id}-h`}>
-      <Heading id={`${id}-h`} level="2" size="medium" spacing>
-        {title}
-      </Heading>
-      {children}
-    </section>
-  );
-}
 
 /** What the state means, in words. */
 function TrackStatus({ p }: { p: Participant }) {
@@ -148,7 +138,7 @@ function PlanForm({ path, plan, onDone }: { path: string; plan: Plan | null; onD
   );
   const [errors, setErrors] = useState<ShownError[]>([]);
   const [busy, setBusy] = useState(false);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const change = (i: number, field: keyof ActivityDraft, value: string) =>
     setActivities((list) => list.map((a, j) => (j === i ? { ...a, [field]: value } : a)));
   async function submit() {
@@ -165,7 +155,7 @@ function PlanForm({ path, plan, onDone }: { path: string; plan: Plan | null; onD
     try {
       const saved = await api<Plan>(path, {
         method: 'PUT',
-        headers: { 'idempotency-key': key.current },
+        headers: key.headers(),
         body: {
           basedOnVersion: plan?.version ?? 0,
           goals: goals
@@ -179,7 +169,7 @@ function PlanForm({ path, plan, onDone }: { path: string; plan: Plan | null; onD
           })),
         },
       });
-      key.current = idempotencyKey();
+      key.renew();
       onDone(t('plan.saved', { version: saved.version }));
     } catch (e) {
       if (e instanceof ApiError && e.problem.code === 'stale-plan') {
@@ -198,82 +188,65 @@ function PlanForm({ path, plan, onDone }: { path: string; plan: Plan | null; onD
     }
   }
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <VStack gap="space-16">
-        <FormErrors errors={errors} />
-        <Textarea
-          id="f-goals"
-          label={t('plan.goals')}
-          description={t('plan.goalsHelp')}
-          value={goals}
-          error={errorAt(errors, 'f-goals')}
-          onChange={(e) => setGoals(e.target.value)}
-        />
-        <Fieldset legend={t('plan.activities')}>
-          <VStack gap="space-16">
-            {activities.map((a, i) => (
-              <HStack key={i} gap="space-16" align="end" wrap>
-                <TextField
-                  id={`f-act-${i}-what`}
-                  label={t('plan.activityWhat', { n: i + 1 })}
-                  value={a.what}
-                  maxLength={300}
-                  error={errorAt(errors, `f-act-${i}-what`)}
-                  onChange={(e) => change(i, 'what', e.target.value)}
-                />
-                <TextField
-                  id={`f-act-${i}-start`}
-                  label={t('plan.activityStart', { n: i + 1 })}
-                  description={t('dateHelp')}
-                  value={a.startsOn}
-                  htmlSize={12}
-                  error={errorAt(errors, `f-act-${i}-start`)}
-                  onChange={(e) => change(i, 'startsOn', e.target.value)}
-                />
-                <TextField
-                  id={`f-act-${i}-end`}
-                  label={t('plan.activityEnd', { n: i + 1 })}
-                  description={t('plan.endOptional')}
-                  value={a.endsOn}
-                  htmlSize={12}
-                  error={errorAt(errors, `f-act-${i}-end`)}
-                  onChange={(e) => change(i, 'endsOn', e.target.value)}
-                />
-                <Button
-                  type="button"
-                  size="small"
-                  variant="tertiary"
-                  onClick={() => setActivities((list) => list.filter((_, j) => j !== i))}
-                >
-                  {t('plan.removeActivity', { n: i + 1 })}
-                </Button>
-              </HStack>
-            ))}
-            <div>
+    <StaffForm onSubmit={submit} errors={errors} submit={t('plan.save')} busy={busy}>
+      <Textarea
+        label={t('plan.goals')}
+        description={t('plan.goalsHelp')}
+        {...field(errors, 'f-goals', goals, setGoals)}
+      />
+      <Fieldset legend={t('plan.activities')}>
+        <VStack gap="space-16">
+          {activities.map((a, i) => (
+            <HStack key={i} gap="space-16" align="end" wrap>
+              <TextField
+                id={`f-act-${i}-what`}
+                label={t('plan.activityWhat', { n: i + 1 })}
+                value={a.what}
+                maxLength={300}
+                error={errorAt(errors, `f-act-${i}-what`)}
+                onChange={(e) => change(i, 'what', e.target.value)}
+              />
+              <TextField
+                id={`f-act-${i}-start`}
+                label={t('plan.activityStart', { n: i + 1 })}
+                description={t('dateHelp')}
+                value={a.startsOn}
+                htmlSize={12}
+                error={errorAt(errors, `f-act-${i}-start`)}
+                onChange={(e) => change(i, 'startsOn', e.target.value)}
+              />
+              <TextField
+                id={`f-act-${i}-end`}
+                label={t('plan.activityEnd', { n: i + 1 })}
+                description={t('plan.endOptional')}
+                value={a.endsOn}
+                htmlSize={12}
+                error={errorAt(errors, `f-act-${i}-end`)}
+                onChange={(e) => change(i, 'endsOn', e.target.value)}
+              />
               <Button
                 type="button"
                 size="small"
-                variant="secondary"
-                onClick={() => setActivities((list) => [...list, { what: '', startsOn: '', endsOn: '' }])}
+                variant="tertiary"
+                onClick={() => setActivities((list) => list.filter((_, j) => j !== i))}
               >
-                {t('plan.addActivity')}
+                {t('plan.removeActivity', { n: i + 1 })}
               </Button>
-            </div>
-          </VStack>
-        </Fieldset>
-        <div>
-          <Button type="submit" loading={busy}>
-            {t('plan.save')}
-          </Button>
-        </div>
-      </VStack>
-    </form>
+            </HStack>
+          ))}
+          <div>
+            <Button
+              type="button"
+              size="small"
+              variant="secondary"
+              onClick={() => setActivities((list) => [...list, { what: '', startsOn: '', endsOn: '' }])}
+            >
+              {t('plan.addActivity')}
+            </Button>
+          </div>
+        </VStack>
+      </Fieldset>
+    </StaffForm>
   );
 }
 
@@ -364,7 +337,7 @@ function Measures({
   const [startsOn, setStartsOn] = useState(p.today);
   const [plannedEndOn, setPlannedEndOn] = useState('');
   const [errors, setErrors] = useState<ShownError[]>([]);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const ids = { type: 'f-m-type', provider: 'f-m-provider', startsOn: 'f-m-start', plannedEndOn: 'f-m-end' };
   async function enrol() {
     const shown: ShownError[] = [];
@@ -376,10 +349,10 @@ function Measures({
     try {
       await api(path, {
         method: 'POST',
-        headers: { 'idempotency-key': key.current },
+        headers: key.headers(),
         body: { type, provider: provider.trim(), startsOn, plannedEndOn: plannedEndOn === '' ? null : plannedEndOn },
       });
-      key.current = idempotencyKey();
+      key.renew();
       setProvider('');
       setPlannedEndOn('');
       onDone(t('measures.enrolled'));
@@ -430,65 +403,44 @@ function Measures({
         </Table>
       )}
       {coach && p.track.state !== 'exited' ? (
-        <form
-          noValidate
-          aria-labelledby="enrol-h"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void enrol();
-          }}
-        >
-          <VStack gap="space-16">
+        <StaffForm
+          onSubmit={enrol}
+          errors={errors}
+          submit={t('measures.enrol')}
+          labelledBy="enrol-h"
+          header={
             <Heading id="enrol-h" level="3" size="small">
               {t('measures.enrolTitle')}
             </Heading>
-            <FormErrors errors={errors} />
-            <HStack gap="space-16" align="end" wrap>
-              <Select
-                id={ids.type}
-                label={t('measures.typeLabel')}
-                value={type}
-                error={errorAt(errors, ids.type)}
-                onChange={(e) => setType(e.target.value)}
-              >
-                {MEASURE_TYPES.map((m) => (
-                  <option key={m} value={m}>
-                    {t(`measures.type.${m}`)}
-                  </option>
-                ))}
-              </Select>
-              <TextField
-                id={ids.provider}
-                label={t('measures.provider')}
-                value={provider}
-                maxLength={200}
-                error={errorAt(errors, ids.provider)}
-                onChange={(e) => setProvider(e.target.value)}
-              />
-              <TextField
-                id={ids.startsOn}
-                label={t('measures.startsOn')}
-                description={t('dateHelp')}
-                value={startsOn}
-                htmlSize={12}
-                error={errorAt(errors, ids.startsOn)}
-                onChange={(e) => setStartsOn(e.target.value)}
-              />
-              <TextField
-                id={ids.plannedEndOn}
-                label={t('measures.plannedEndOn')}
-                description={t('plan.endOptional')}
-                value={plannedEndOn}
-                htmlSize={12}
-                error={errorAt(errors, ids.plannedEndOn)}
-                onChange={(e) => setPlannedEndOn(e.target.value)}
-              />
-            </HStack>
-            <div>
-              <Button type="submit">{t('measures.enrol')}</Button>
-            </div>
-          </VStack>
-        </form>
+          }
+        >
+          <HStack gap="space-16" align="end" wrap>
+            <Select label={t('measures.typeLabel')} {...field(errors, ids.type, type, setType)}>
+              {MEASURE_TYPES.map((m) => (
+                <option key={m} value={m}>
+                  {t(`measures.type.${m}`)}
+                </option>
+              ))}
+            </Select>
+            <TextField
+              label={t('measures.provider')}
+              maxLength={200}
+              {...field(errors, ids.provider, provider, setProvider)}
+            />
+            <TextField
+              label={t('measures.startsOn')}
+              description={t('dateHelp')}
+              htmlSize={12}
+              {...field(errors, ids.startsOn, startsOn, setStartsOn)}
+            />
+            <TextField
+              label={t('measures.plannedEndOn')}
+              description={t('plan.endOptional')}
+              htmlSize={12}
+              {...field(errors, ids.plannedEndOn, plannedEndOn, setPlannedEndOn)}
+            />
+          </HStack>
+        </StaffForm>
       ) : null}
     </VStack>
   );
@@ -502,7 +454,7 @@ function ExitForm({ path, today, onDone }: { path: string; today: string; onDone
   const [exitDate, setExitDate] = useState(today);
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<ShownError[]>([]);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const ids = { reason: 'f-exit-reason', exitDate: 'f-exit-date', note: 'f-exit-note' };
   async function submit() {
     const shown: ShownError[] = [];
@@ -513,65 +465,51 @@ function ExitForm({ path, today, onDone }: { path: string; today: string; onDone
     try {
       await api(path, {
         method: 'POST',
-        headers: { 'idempotency-key': key.current },
+        headers: key.headers(),
         body: { reason, exitDate, ...(note.trim() ? { note: note.trim() } : {}) },
       });
-      key.current = idempotencyKey();
+      key.renew();
       onDone(t('exits.recorded'));
     } catch (e) {
       setErrors(errorsFrom(e, ids, ids.reason, t('errorGeneric')));
     }
   }
   return (
-    <form
-      noValidate
-      aria-labelledby="exit-form-h"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
+    <StaffForm
+      onSubmit={submit}
+      errors={errors}
+      submit={t('exits.record')}
+      labelledBy="exit-form-h"
+      header={
+        <>
+          <Heading id="exit-form-h" level="3" size="small">
+            {t('exits.formTitle')}
+          </Heading>
+          <BodyLong>{t('exits.rule')}</BodyLong>
+        </>
+      }
     >
-      <VStack gap="space-16">
-        <Heading id="exit-form-h" level="3" size="small">
-          {t('exits.formTitle')}
-        </Heading>
-        <BodyLong>{t('exits.rule')}</BodyLong>
-        <FormErrors errors={errors} />
-        <RadioGroup
-          id={ids.reason}
-          legend={t('exits.reason')}
-          value={reason}
-          error={errorAt(errors, ids.reason)}
-          onChange={(v: string) => setReason(v)}
-        >
-          {EXIT_REASONS.map((r) => (
-            <Radio key={r} value={r}>
-              {t(`reason.${r}`)}
-            </Radio>
-          ))}
-        </RadioGroup>
-        <TextField
-          id={ids.exitDate}
-          label={t('exits.date')}
-          description={t('dateHelp')}
-          value={exitDate}
-          htmlSize={12}
-          error={errorAt(errors, ids.exitDate)}
-          onChange={(e) => setExitDate(e.target.value)}
-        />
-        <Textarea
-          id={ids.note}
-          label={t('exits.note')}
-          value={note}
-          maxLength={2000}
-          error={errorAt(errors, ids.note)}
-          onChange={(e) => setNote(e.target.value)}
-        />
-        <div>
-          <Button type="submit">{t('exits.record')}</Button>
-        </div>
-      </VStack>
-    </form>
+      <RadioGroup
+        id={ids.reason}
+        legend={t('exits.reason')}
+        value={reason}
+        error={errorAt(errors, ids.reason)}
+        onChange={(v: string) => setReason(v)}
+      >
+        {EXIT_REASONS.map((r) => (
+          <Radio key={r} value={r}>
+            {t(`reason.${r}`)}
+          </Radio>
+        ))}
+      </RadioGroup>
+      <TextField
+        label={t('exits.date')}
+        description={t('dateHelp')}
+        htmlSize={12}
+        {...field(errors, ids.exitDate, exitDate, setExitDate)}
+      />
+      <Textarea label={t('exits.note')} maxLength={2000} {...field(errors, ids.note, note, setNote)} />
+    </StaffForm>
   );
 }
 
