@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api, idempotencyKey } from '../../api';
 import { FormErrors, formatDateTime, formatKronor, problemText } from '../../components';
 import type { ShownError } from '../../components';
+import { field } from '../forms';
 import { pick } from '../gate';
 import type { StaffSession } from '../gate';
 import { Section } from '../section';
@@ -135,7 +136,6 @@ function ValuesForm({ base, year, group, onDone }: { base: string; year: number;
           return (
             <TextField
               key={p.id}
-              id={id(p.id)}
               label={<span lang={l.lang}>{l.text}</span>}
               description={
                 p.previous !== null
@@ -144,35 +144,17 @@ function ValuesForm({ base, year, group, onDone }: { base: string; year: number;
               }
               inputMode="decimal"
               htmlSize={10}
-              value={values[p.id] ?? ''}
-              onChange={(e) => setValues({ ...values, [p.id]: e.target.value })}
-              error={errors.find((x) => x.id === id(p.id))?.message}
+              {...field(errors, id(p.id), values[p.id] ?? '', (v) => setValues({ ...values, [p.id]: v }))}
             />
           );
         })}
         <TextField
-          id={id('act')}
           label={t('rulebook.act')}
           description={t('rulebook.actHelp')}
-          value={act}
-          onChange={(e) => setAct(e.target.value)}
-          error={errors.find((x) => x.id === id('act'))?.message}
+          {...field(errors, id('act'), act, setAct)}
         />
-        <TextField
-          id={id('url')}
-          label={t('rulebook.url')}
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          error={errors.find((x) => x.id === id('url'))?.message}
-        />
-        <Textarea
-          id={id('note')}
-          label={t('rulebook.note')}
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-          error={errors.find((x) => x.id === id('note'))?.message}
-          minRows={2}
-        />
+        <TextField label={t('rulebook.url')} {...field(errors, id('url'), url, setUrl)} />
+        <Textarea label={t('rulebook.note')} minRows={2} {...field(errors, id('note'), note, setNote)} />
         <div>
           <Button type="submit">{t('rulebook.submitValues')}</Button>
         </div>

@@ -21,6 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api';
 import { FormErrors, formatDate, formatDateTime, formatKronor, problemText } from '../../components';
 import type { ShownError } from '../../components';
+import { field } from '../forms';
 import { pick } from '../gate';
 import type { StaffSession } from '../gate';
 import { Section } from '../section';
@@ -110,7 +111,6 @@ export function Settings({ session, municipality }: { session: StaffSession; mun
   if (problem) return <Alert variant="error">{problem}</Alert>;
   if (!view) return null;
   const isAdmin = session.roles.includes('admin');
-  const errorFor = (id: string) => errors.find((e) => e.id === id)?.message;
   const latest = view.guidelines.at(-1);
 
   function startPeriod() {
@@ -226,67 +226,49 @@ export function Settings({ session, municipality }: { session: StaffSession; mun
             ))}
           </RadioGroup>
           <TextField
-            id="payday"
             label={t('settings.payday')}
             description={t('settings.paydayHelp')}
             inputMode="numeric"
-            value={payday}
-            onChange={(e) => setPayday(e.target.value)}
-            error={errorFor('payday')}
+            {...field(errors, 'payday', payday, setPayday)}
             readOnly={!isAdmin}
             htmlSize={4}
           />
           <TextField
-            id="sampleRate"
             label={t('settings.sampleRate')}
             description={t('settings.sampleRateHelp')}
             inputMode="decimal"
-            value={sampleRate}
-            onChange={(e) => setSampleRate(e.target.value)}
-            error={errorFor('sampleRate')}
+            {...field(errors, 'sampleRate', sampleRate, setSampleRate)}
             readOnly={!isAdmin}
             htmlSize={6}
           />
           <TextField
-            id="incomeChange"
             label={t('settings.incomeChange')}
             description={t('settings.incomeChangeHelp')}
             inputMode="decimal"
-            value={incomeChange}
-            onChange={(e) => setIncomeChange(e.target.value)}
-            error={errorFor('incomeChange')}
+            {...field(errors, 'incomeChange', incomeChange, setIncomeChange)}
             readOnly={!isAdmin}
             htmlSize={6}
           />
           <TextField
-            id="fourEyes"
             label={t('settings.fourEyes')}
             description={t('settings.fourEyesHelp')}
             inputMode="numeric"
-            value={fourEyes}
-            onChange={(e) => setFourEyes(e.target.value)}
-            error={errorFor('fourEyes')}
+            {...field(errors, 'fourEyes', fourEyes, setFourEyes)}
             readOnly={!isAdmin}
             htmlSize={8}
           />
           <TextField
-            id="timeLimit"
             label={t('settings.timeLimit')}
             description={t('settings.timeLimitHelp')}
             inputMode="numeric"
-            value={timeLimit}
-            onChange={(e) => setTimeLimit(e.target.value)}
-            error={errorFor('timeLimit')}
+            {...field(errors, 'timeLimit', timeLimit, setTimeLimit)}
             readOnly={!isAdmin}
             htmlSize={5}
           />
           <Select
-            id="host"
             label={t('settings.host')}
             description={view.mayChangeHost ? t('settings.hostHelp') : t('settings.hostNotYours')}
-            value={host}
-            onChange={(e) => setHost(e.target.value)}
-            error={errorFor('host')}
+            {...field(errors, 'host', host, setHost)}
             readOnly={!view.mayChangeHost}
           >
             <option value="">{t('settings.noHost')}</option>
@@ -344,42 +326,30 @@ export function Settings({ session, municipality }: { session: StaffSession; mun
                 <legend>{t('settings.newPeriod')}</legend>
                 <VStack gap="space-16">
                   <TextField
-                    id="period-from"
                     label={t('settings.from')}
                     description={t('settings.fromHelp')}
-                    value={newPeriod.from}
-                    onChange={(e) => setNewPeriod({ ...newPeriod, from: e.target.value })}
-                    error={errorFor('period-from')}
+                    {...field(errors, 'period-from', newPeriod.from, (v) => setNewPeriod({ ...newPeriod, from: v }))}
                     htmlSize={12}
                   />
                   <TextField
-                    id="period-act"
                     label={t('settings.act')}
-                    value={newPeriod.act}
-                    onChange={(e) => setNewPeriod({ ...newPeriod, act: e.target.value })}
-                    error={errorFor('period-act')}
+                    {...field(errors, 'period-act', newPeriod.act, (v) => setNewPeriod({ ...newPeriod, act: v }))}
                   />
                   <TextField
-                    id="period-url"
                     label={t('settings.url')}
-                    value={newPeriod.url}
-                    onChange={(e) => setNewPeriod({ ...newPeriod, url: e.target.value })}
-                    error={errorFor('period-url')}
+                    {...field(errors, 'period-url', newPeriod.url, (v) => setNewPeriod({ ...newPeriod, url: v }))}
                   />
                   {view.guidelineParameters.map((p) => {
                     const l = pick(p.label, lang);
                     return (
                       <TextField
                         key={p.id}
-                        id={`period-${p.id}`}
                         label={<span lang={l.lang}>{l.text}</span>}
                         description={t('settings.amountHelp')}
                         inputMode="decimal"
-                        value={newPeriod.values[p.id] ?? ''}
-                        onChange={(e) =>
-                          setNewPeriod({ ...newPeriod, values: { ...newPeriod.values, [p.id]: e.target.value } })
-                        }
-                        error={errorFor(`period-${p.id}`)}
+                        {...field(errors, `period-${p.id}`, newPeriod.values[p.id] ?? '', (v) =>
+                          setNewPeriod({ ...newPeriod, values: { ...newPeriod.values, [p.id]: v } }),
+                        )}
                         htmlSize={10}
                       />
                     );
@@ -397,12 +367,9 @@ export function Settings({ session, municipality }: { session: StaffSession; mun
           {isAdmin ? (
             <>
               <Textarea
-                id="reason"
                 label={t('settings.reason')}
                 description={t('settings.reasonHelp')}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                error={errorFor('reason')}
+                {...field(errors, 'reason', reason, setReason)}
                 minRows={2}
               />
               <div>
