@@ -327,7 +327,8 @@ describe('following up a drawn case', () => {
     expect(text).toContain('Det betyder inte att vi misstänker något fel.');
     expect(text).toContain('Kontoutdrag för alla dina konton');
     expect(text).toContain('Hyresavi eller hyreskvitto för månaden');
-  });
+    // Some forty PDFs printed one by one: a generous limit for a busy machine (CI runs files in parallel).
+  }, 180_000);
 
   it('records the outcome once: confirmed, discrepancy with an amount, or no answer after the due date', async () => {
     const cw = 'ekby-caseworker';
