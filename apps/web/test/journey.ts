@@ -18,6 +18,11 @@ import type { Harness } from '../../server/test/pipeline-harness.ts';
 export const BROWSER_NOW = new Date('2026-11-23T09:00:00+01:00');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
+/** The bit of the DOM the axe helper reads in the page (the tests compile without the DOM library). */
+interface AnimatedDocument {
+  getAnimations(): { playState: string; effect: { getComputedTiming(): { iterations?: number } } | null }[];
+}
+
 export interface Journey {
   readonly h: Harness;
   readonly browser: Browser;
@@ -74,6 +79,13 @@ export async function startJourney(households = 3): Promise<Journey> {
     browser,
     context,
     async axe(page, what) {
+      // A dialog fading in is half transparent: axe would measure its colours mid-way. Let finite
+      // animations (not spinners) finish first.
+      await page.waitForFunction(() =>
+        (globalThis as unknown as { document: AnimatedDocument }).document
+          .getAnimations()
+          .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+      );
       const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
       const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       expect(violations, `axe on ${what}`).toEqual([]);
