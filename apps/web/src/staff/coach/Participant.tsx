@@ -199,30 +199,21 @@ function PlanForm({ path, plan, onDone }: { path: string; plan: Plan | null; onD
           {activities.map((a, i) => (
             <HStack key={i} gap="space-16" align="end" wrap>
               <TextField
-                id={`f-act-${i}-what`}
                 label={t('plan.activityWhat', { n: i + 1 })}
-                value={a.what}
                 maxLength={300}
-                error={errorAt(errors, `f-act-${i}-what`)}
-                onChange={(e) => change(i, 'what', e.target.value)}
+                {...field(errors, `f-act-${i}-what`, a.what, (v) => change(i, 'what', v))}
               />
               <TextField
-                id={`f-act-${i}-start`}
                 label={t('plan.activityStart', { n: i + 1 })}
                 description={t('dateHelp')}
-                value={a.startsOn}
                 htmlSize={12}
-                error={errorAt(errors, `f-act-${i}-start`)}
-                onChange={(e) => change(i, 'startsOn', e.target.value)}
+                {...field(errors, `f-act-${i}-start`, a.startsOn, (v) => change(i, 'startsOn', v))}
               />
               <TextField
-                id={`f-act-${i}-end`}
                 label={t('plan.activityEnd', { n: i + 1 })}
                 description={t('plan.endOptional')}
-                value={a.endsOn}
                 htmlSize={12}
-                error={errorAt(errors, `f-act-${i}-end`)}
-                onChange={(e) => change(i, 'endsOn', e.target.value)}
+                {...field(errors, `f-act-${i}-end`, a.endsOn, (v) => change(i, 'endsOn', v))}
               />
               <Button
                 type="button"
