@@ -30,6 +30,14 @@ async function reflows(page: Page): Promise<void> {
   expect(overflow, `horizontal overflow on ${page.url()}`).toBeLessThanOrEqual(0);
 }
 
+/**
+ * Waits until the page runs right to left. Polled with page.evaluate: a string predicate for
+ * waitForFunction is evaluated with eval in the page, which the page's CSP (rightly) forbids.
+ */
+async function rightToLeft(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate<string>('document.documentElement.dir')).toBe('rtl');
+}
+
 async function signedIn(user: string, locale = 'sv-SE') {
   const context = await j.context(locale);
   const page = await context.newPage();
@@ -234,7 +242,7 @@ describe('another language', () => {
       const page = await context.newPage();
       await page.goto(url('/'));
       await page.getByRole('combobox', { name: 'Språk' }).selectOption('ar');
-      await page.waitForFunction("document.documentElement.dir === 'rtl'");
+      await rightToLeft(page);
       expect(await page.evaluate<string>('document.documentElement.lang')).toBe('ar');
       const h1 = await page.getByRole('heading', { level: 1 }).innerText();
       expect(h1).not.toBe('Ekonomiskt bistånd');
@@ -243,7 +251,7 @@ describe('another language', () => {
       await reflows(page);
       // The choice persists: a new page load is still Arabic.
       await page.goto(url('/kan-jag-fa-bistand'));
-      await page.waitForFunction("document.documentElement.dir === 'rtl'");
+      await rightToLeft(page);
       await j.axe(page, 'the self-check in Arabic');
 
       // An application sent in Arabic (the browser sends its language with every call): the letters come
@@ -269,7 +277,7 @@ describe('another language', () => {
       await page.getByRole('main').getByRole('button').first().click();
       await j.signIn(page, user);
       await page.waitForURL(url('/mina-sidor'));
-      await page.waitForFunction("document.documentElement.dir === 'rtl'");
+      await rightToLeft(page);
       await j.axe(page, 'Mina sidor in Arabic');
       await page.goto(url(`/arende/ekby/${id}`));
       await page.locator('a[lang="ar"]').first().waitFor();
