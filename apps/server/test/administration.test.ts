@@ -308,7 +308,7 @@ describe("next year's riksnorm, four eyes", () => {
     expect(receipt.rulebook.hash).toBe(h.server.rulebooks.current().hash);
     // A single adult: the entered personal costs and shared costs for one, plus the rent 6 200.
     const single = values['riksnorm.personal.adult.single']! + values['riksnorm.shared.1']!;
-    expect(d.amount_ore).toBe((single + 6200) * 100);
+    expect(Number(d.amount_ore)).toBe((single + 6200) * 100);
     expect(replay(receipt, h.server.rulebooks.byHash(receipt.rulebook.hash)!).ok).toBe(true);
   });
 

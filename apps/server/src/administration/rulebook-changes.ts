@@ -247,34 +247,55 @@ export async function enterChange(
       `En ändring för ${change.year} väntar redan på en andra administratör (nummer ${pending.id}).`,
       `A change for ${change.year} already awaits a second administrator (number ${pending.id}).`,
     );
-  const inserted = await db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('rulebook_change')
-      .values({
-        municipality_id: municipality,
-        kind: change.kind,
-        year: change.year,
-        value_group: change.kind === 'values' ? change.group : null,
-        amounts: change.kind === 'values' ? JSON.stringify(change.amounts) : null,
-        source_act: change.kind === 'values' ? change.source.act : null,
-        source_url: change.kind === 'values' ? change.source.url : null,
-        note: change.note,
-        base_hash: rulebook.hash,
-        entered_by: who.actor,
-        entered_by_name: who.name,
-        idempotency_key: key,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await appendWrite(tx, who, {
-      municipalityId: municipality,
-      objectType: 'rulebook-change',
-      objectId: String(row.id),
-      purpose: 'rulebook-change-entered',
-      details: { kind: change.kind, year: change.year, ...(change.kind === 'values' ? { group: change.group } : {}) },
+  let inserted: Row;
+  try {
+    inserted = await db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('rulebook_change')
+        .values({
+          municipality_id: municipality,
+          kind: change.kind,
+          year: change.year,
+          value_group: change.kind === 'values' ? change.group : null,
+          amounts: change.kind === 'values' ? JSON.stringify(change.amounts) : null,
+          source_act: change.kind === 'values' ? change.source.act : null,
+          source_url: change.kind === 'values' ? change.source.url : null,
+          note: change.note,
+          base_hash: rulebook.hash,
+          entered_by: who.actor,
+          entered_by_name: who.name,
+          idempotency_key: key,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await appendWrite(tx, who, {
+        municipalityId: municipality,
+        objectType: 'rulebook-change',
+        objectId: String(row.id),
+        purpose: 'rulebook-change-entered',
+        details: { kind: change.kind, year: change.year, ...(change.kind === 'values' ? { group: change.group } : {}) },
+      });
+      return row;
     });
-    return row;
-  });
+  } catch (err) {
+    // Two requests at once: the unique indexes answer for the race the reads above did not see.
+    const message = err instanceof Error ? err.message : '';
+    if (message.includes('rulebook_change_entered_by_idempotency_key')) {
+      const first = await db
+        .selectFrom('rulebook_change')
+        .selectAll()
+        .where('entered_by', '=', who.actor)
+        .where('idempotency_key', '=', key)
+        .executeTakeFirst();
+      if (first) return { ok: true, change: view(first), warnings: [], replay: true };
+    }
+    if (message.includes('rulebook_change_one_pending'))
+      return conflict(
+        `En ändring för ${change.year} väntar redan på en andra administratör.`,
+        `A change for ${change.year} already awaits a second administrator.`,
+      );
+    throw err;
+  }
   return { ok: true, change: view(inserted), warnings, replay: false };
 }
 
